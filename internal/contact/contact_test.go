@@ -136,3 +136,33 @@ func TestAddressLines(t *testing.T) {
 		t.Error("Complete is wrong")
 	}
 }
+
+func TestMergeKeepsWhatTheFileDoesNotHave(t *testing.T) {
+	old := &Contact{ID: 7, Email: "lee@clinic.test", FirstName: "Anna", Phone: "555-0100", Stage: StageReplied,
+		Tags: []string{"pediatrics"}, Fields: map[string]string{"specialty": "peds", "best_day": "Tue"}}
+	in := &Contact{Email: "lee@clinic.test", FirstName: "Anna", Phone: "", Stage: StageNew,
+		Tags: []string{"east-side"}, Fields: map[string]string{"specialty": "pediatrics"}}
+	got, changes := Merge(old, in, []string{"email", "first_name", "phone", "tags", "fields.specialty"})
+	if got.Stage != StageReplied || got.ID != 7 {
+		t.Errorf("re-import changed stage or id: %+v", got)
+	}
+	if got.Phone != "" {
+		t.Errorf("an emptied phone cell must clear the phone, got %q", got.Phone)
+	}
+	if got.Fields["best_day"] != "Tue" || got.Fields["specialty"] != "pediatrics" {
+		t.Errorf("fields = %v", got.Fields)
+	}
+	if strings.Join(got.Tags, ",") != "east-side,pediatrics" {
+		t.Errorf("tags must be added, never removed: %v", got.Tags)
+	}
+	if len(changes) != 3 {
+		t.Errorf("changes = %q", changes)
+	}
+	if old.Fields["specialty"] != "peds" {
+		t.Error("Merge modified the stored contact's map")
+	}
+	_, none := Merge(&got, &got, []string{"email", "first_name", "phone", "tags", "fields.specialty"})
+	if len(none) != 0 {
+		t.Errorf("merging a contact with itself reports changes: %q", none)
+	}
+}

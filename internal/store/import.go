@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"rapport/internal/contact"
+)
+
+// Outcome is what an import did with one row.
+type Outcome int
+
+// Import outcomes.
+const (
+	Created Outcome = iota
+	Updated
+	Unchanged
+)
+
+// ImportMeta describes one import.
+type ImportMeta struct {
+	File     string   // shown in the log and in every created contact's history
+	Sheet    string   // the XLSX sheet, if any
+	Source   string   // the [[sources]] path when the daemon imports it
+	Provided []string // the fields the file has columns for (see contact.Merge)
+	DryRun   bool     // do everything, then roll back
+}
+
+// ImportCounts sums up an import.
+type ImportCounts struct {
+	Read, Created, Updated, Unchanged, Skipped int
+}
+
+// RowError is a row an import skipped, as the import log keeps it.
+type RowError struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
+
+// Import is one import in progress: a single transaction, so that a broken
+// file or a crash leaves the store as it was.
+type Import struct {
+	s      *Store
+	ctx    context.Context
+	tx     *sql.Tx
+	meta   ImportMeta
+	counts ImportCounts
+	byMail *sql.Stmt
+	byPost *sql.Stmt
+}
+
+// BeginImport starts an import. The caller must Commit or Rollback it.
+func (s *Store) BeginImport(ctx context.Context, meta ImportMeta) (*Import, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	im := &Import{s: s, ctx: ctx, tx: tx, meta: meta}
+	im.byMail, err = tx.PrepareContext(ctx, "SELECT "+contactColumns+" FROM contacts WHERE email = ?")
+	if err == nil {
+		im.byPost, err = tx.PrepareContext(ctx, "SELECT "+contactColumns+" FROM contacts WHERE email IS NULL AND postal_key = ?")
+	}
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	return im, nil
+}
+
+// Add stores one good row: a new contact is created (in c.Stage, or "new");
+// an existing one, found by email or for postal-only contacts by name and
+// address, is updated with contact.Merge, never changing its stage.
+func (im *Import) Add(c contact.Contact) (Outcome, error) {
+	old, err := im.existing(&c)
+	if err != nil {
+		return 0, err
+	}
+	now := im.s.Now()
+	if old == nil {
+		if c.Stage == "" {
+			c.Stage = contact.StageNew
+		}
+		c.CreatedAt, c.UpdatedAt = now, now
+		if err := im.s.insertContact(im.ctx, im.tx, &c); err != nil {
+			return 0, err
+		}
+		im.counts.Created++
+		return Created, im.s.insertEvent(im.ctx, im.tx, contact.Event{ContactID: c.ID, At: now,
+			Type: contact.EventCreated, To: c.Stage, Detail: im.origin(c.Source.Row)})
+	}
+	merged, changes := contact.Merge(old, &c, im.meta.Provided)
+	merged.Source = c.Source
+	if len(changes) == 0 {
+		im.counts.Unchanged++
+		return Unchanged, nil
+	}
+	merged.UpdatedAt = now
+	if err := im.s.updateContact(im.ctx, im.tx, &merged); err != nil {
+		return 0, err
+	}
+	im.counts.Updated++
+	return Updated, im.s.insertEvent(im.ctx, im.tx, contact.Event{ContactID: old.ID, At: now,
+		Type: contact.EventUpdated, Detail: im.origin(c.Source.Row) + ": " + strings.Join(changes, "; ")})
+}
+
+func (im *Import) origin(row int) string {
+	return fmt.Sprintf("imported from %s row %d", im.meta.File, row)
+}
+
+func (im *Import) existing(c *contact.Contact) (*contact.Contact, error) {
+	var old *contact.Contact
+	var err error
+	if c.Email != "" {
+		old, err = scanContact(im.byMail.QueryRowContext(im.ctx, c.Email))
+	} else {
+		old, err = scanContact(im.byPost.QueryRowContext(im.ctx, c.PostalKey()))
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return old, err
+}
+
+// Counts returns what the import has done so far.
+func (im *Import) Counts() ImportCounts { return im.counts }
+
+// Commit logs the import with the rows read and skipped, and makes it
+// durable; for a dry run it rolls everything back instead.
+func (im *Import) Commit(read int, skipped []RowError) (ImportCounts, error) {
+	im.counts.Read, im.counts.Skipped = read, len(skipped)
+	defer im.close()
+	if im.meta.DryRun {
+		return im.counts, im.tx.Rollback()
+	}
+	if skipped == nil {
+		skipped = []RowError{}
+	}
+	errs, _ := json.Marshal(skipped)
+	c := im.counts
+	_, err := im.tx.ExecContext(im.ctx, `INSERT INTO imports (at, file, sheet, source, read, created, updated, unchanged, skipped, errors)
+		VALUES (?,?,?,?,?,?,?,?,?,?)`, im.s.now(), im.meta.File, im.meta.Sheet, im.meta.Source,
+		c.Read, c.Created, c.Updated, c.Unchanged, c.Skipped, string(errs))
+	if err != nil {
+		im.tx.Rollback()
+		return c, fmt.Errorf("log import: %w", err)
+	}
+	if err := im.tx.Commit(); err != nil {
+		return c, fmt.Errorf("commit import: %w", err)
+	}
+	return c, nil
+}
+
+// Rollback abandons the import; nothing of it is kept.
+func (im *Import) Rollback() error {
+	defer im.close()
+	return im.tx.Rollback()
+}
+
+func (im *Import) close() {
+	im.byMail.Close()
+	im.byPost.Close()
+}
