@@ -58,4 +58,3 @@ func (s *Store) LastImport(ctx context.Context, source string) (ImportLog, error
 	}
 	return logs[0], nil
 }
-
