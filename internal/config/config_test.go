@@ -1,0 +1,132 @@
+package config
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"rapport/internal/tomlfile"
+)
+
+func write(t *testing.T, body string, mode os.FileMode) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "rapport.toml")
+	if err := os.WriteFile(p, []byte(body), mode); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func example(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestExampleConfigLoads(t *testing.T) {
+	c, err := Load(write(t, example(t), 0o644))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP.Host != "smtp.example.com" || c.SMTP.Port != 587 || c.SMTP.PasswordEnv != "RAPPORT_SMTP_PASSWORD" {
+		t.Errorf("smtp = %+v", c.SMTP)
+	}
+	if c.IMAP.Username != "anna@leefamilytherapy.example" {
+		t.Errorf("imap username should default to the identity email, got %q", c.IMAP.Username)
+	}
+	if c.Sending.MinGap.Duration != 45*time.Second || c.Sending.AutoReplyPause.Duration != 7*24*time.Hour {
+		t.Errorf("sending = %+v", c.Sending)
+	}
+	if c.Location.String() != "America/Chicago" || !strings.Contains(c.Identity.Signature, "Warmly,") {
+		t.Errorf("location %v signature %q", c.Location, c.Identity.Signature)
+	}
+	if c.Resolve("rapport.db") != filepath.Join(c.Dir, "rapport.db") {
+		t.Error("paths must resolve against the config's folder")
+	}
+}
+
+func TestUnknownKeyIsAnErrorWithItsLine(t *testing.T) {
+	body := strings.Replace(example(t), `host = "smtp.example.com"`, `hots = "smtp.example.com"`, 1)
+	_, err := Load(write(t, body, 0o600))
+	var p *tomlfile.Problem
+	if !errors.As(err, &p) || p.Key != "smtp.hots" || p.Line == 0 {
+		t.Fatalf("err = %v", err)
+	}
+	lines := strings.Split(body, "\n")
+	if !strings.HasPrefix(lines[p.Line-1], "hots") {
+		t.Errorf("line %d is %q", p.Line, lines[p.Line-1])
+	}
+}
+
+func TestProblemsAreAllReportedWithLines(t *testing.T) {
+	body := strings.NewReplacer(`window = "Mon-Fri 09:00-17:00"`, `window = "weekdays"`,
+		`timezone = "America/Chicago"`, `timezone = "Chicago"`,
+		`security = "starttls"`, `security = "none"`).Replace(example(t))
+	_, err := Load(write(t, body, 0o600))
+	var ce *Error
+	if !errors.As(err, &ce) || len(ce.Problems) != 3 {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"sending.timezone", "sending.window", "smtp.security", "line "} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestInlinePasswordNeedsAPrivateFile(t *testing.T) {
+	body := strings.Replace(example(t), `password_env = "RAPPORT_SMTP_PASSWORD"`, `password = "hunter2"`, 1)
+	_, err := Load(write(t, body, 0o644))
+	if err == nil || !strings.Contains(err.Error(), "chmod 600") || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("err = %v", err)
+	}
+	c, err := Load(write(t, body, 0o600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pw, _ := c.SMTP.Secret(context.Background(), "smtp"); pw != "hunter2" {
+		t.Errorf("secret = %q", pw)
+	}
+}
+
+func TestSecretsFromEnvAndCommand(t *testing.T) {
+	t.Setenv("RAPPORT_TEST_PW", "from-env")
+	s := Server{PasswordEnv: "RAPPORT_TEST_PW"}
+	if v, err := s.Secret(context.Background(), "smtp"); v != "from-env" || err != nil {
+		t.Errorf("env: %q %v", v, err)
+	}
+	s = Server{PasswordCmd: "printf 'from-cmd\\nignored'"}
+	if v, err := s.Secret(context.Background(), "imap"); v != "from-cmd" || err != nil {
+		t.Errorf("cmd: %q %v", v, err)
+	}
+	s = Server{PasswordCmd: "echo secret-on-stdout; echo keychain locked >&2; exit 1"}
+	_, err := s.Secret(context.Background(), "imap")
+	if err == nil || strings.Contains(err.Error(), "secret-on-stdout") || !strings.Contains(err.Error(), "keychain locked") {
+		t.Errorf("failing cmd: %v", err)
+	}
+	s = Server{PasswordEnv: "RAPPORT_TEST_UNSET"}
+	if _, err := s.Secret(context.Background(), "smtp"); err == nil || !strings.Contains(err.Error(), "RAPPORT_TEST_UNSET") {
+		t.Errorf("unset env: %v", err)
+	}
+}
+
+func TestDashboardStaysOnLoopback(t *testing.T) {
+	body := strings.Replace(example(t), `listen = "127.0.0.1:8750"`, `listen = "0.0.0.0:8750"`, 1)
+	if _, err := Load(write(t, body, 0o600)); err == nil || !strings.Contains(err.Error(), "dashboard.listen") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestMissingFileSaysRunInit(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "rapport.toml"))
+	if err == nil || !strings.Contains(err.Error(), "rapport init") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -1,0 +1,8 @@
+// Package config loads rapport.toml: strictly (an unknown key is an error
+// naming its line), with every path resolved against the file's directory,
+// and with secrets resolved only when a command needs them, from the
+// environment, a command, or — if the file is private — the file itself.
+//
+// Only the CLI reads the config; it copies values into each package's
+// Options. It imports tomlfile and contact only.
+package config
