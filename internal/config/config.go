@@ -12,17 +12,17 @@ import (
 
 // Config is rapport.toml.
 type Config struct {
-	Identity  Identity   `toml:"identity"`
-	SMTP      SMTP       `toml:"smtp"`
-	IMAP      IMAP       `toml:"imap"`
-	Store     StoreConf  `toml:"store"`
-	Sending   Sending    `toml:"sending"`
-	Dashboard Dashboard  `toml:"dashboard"`
-	Stages    Stages     `toml:"stages"`
-	Contacts  Contacts   `toml:"contacts"`
-	Paths     Paths      `toml:"paths"`
-	Sources   []Source   `toml:"sources"`
-	Inbox     InboxConf  `toml:"inbox"`
+	Identity  Identity  `toml:"identity"`
+	SMTP      SMTP      `toml:"smtp"`
+	IMAP      IMAP      `toml:"imap"`
+	Store     StoreConf `toml:"store"`
+	Sending   Sending   `toml:"sending"`
+	Dashboard Dashboard `toml:"dashboard"`
+	Stages    Stages    `toml:"stages"`
+	Contacts  Contacts  `toml:"contacts"`
+	Paths     Paths     `toml:"paths"`
+	Sources   []Source  `toml:"sources"`
+	Inbox     InboxConf `toml:"inbox"`
 
 	// Path is the config file; Dir its directory, against which relative
 	// paths are resolved.
