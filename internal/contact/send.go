@@ -38,6 +38,8 @@ type Send struct {
 	Campaign    string
 	Step        string
 	ContactID   int64
+	Round       string // "" for campaigns that run once; the year for yearly ones
+	Channel     string // "email", "letter", "invite"
 	Email       string // the address it went (or goes) to
 	State       SendState
 	MessageID   string // without <>

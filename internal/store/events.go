@@ -66,18 +66,18 @@ var ErrMoveRefused = errors.New("move refused")
 // side stage, is refused with ErrMoveRefused and changes nothing; a manual
 // move may go anywhere in the pipeline. Moving to the current stage records
 // nothing and returns moved == false.
-func (s *Store) MoveStage(ctx context.Context, p contact.Pipeline, id int64, m Move) (from contact.Stage, moved bool, err error) {
-	if !p.Valid(m.To) {
-		return "", false, fmt.Errorf("unknown stage %q (stages: %s)", m.To, p.Names())
+func (s *Store) MoveStage(ctx context.Context, id int64, m Move) (from contact.Stage, moved bool, err error) {
+	if !s.Pipeline.Valid(m.To) {
+		return "", false, fmt.Errorf("unknown stage %q (stages: %s)", m.To, s.Pipeline.Names())
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		from, moved, err = s.moveStage(ctx, tx, p, id, m)
+		from, moved, err = s.moveStage(ctx, tx, id, m)
 		return err
 	})
 	return from, moved, err
 }
 
-func (s *Store) moveStage(ctx context.Context, tx *sql.Tx, p contact.Pipeline, id int64, m Move) (contact.Stage, bool, error) {
+func (s *Store) moveStage(ctx context.Context, tx *sql.Tx, id int64, m Move) (contact.Stage, bool, error) {
 	var from contact.Stage
 	err := tx.QueryRowContext(ctx, "SELECT stage FROM contacts WHERE id = ?", id).Scan(&from)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -86,7 +86,7 @@ func (s *Store) moveStage(ctx context.Context, tx *sql.Tx, p contact.Pipeline, i
 	if err != nil || from == m.To {
 		return from, false, err
 	}
-	if m.Auto && !p.AutoMove(from, m.To) {
+	if m.Auto && !s.Pipeline.AutoMove(from, m.To) {
 		return from, false, fmt.Errorf("%w: %s → %s", ErrMoveRefused, from, m.To)
 	}
 	now := s.now()

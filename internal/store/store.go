@@ -14,7 +14,9 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+	_ "modernc.org/sqlite"
+
+	"rapport/internal/contact" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
 // ErrNotFound is returned when a contact, send or other row does not exist.
@@ -30,11 +32,14 @@ type Store struct {
 	// Now is the store's clock; tests replace it. Every timestamp the store
 	// writes comes from it.
 	Now func() time.Time
+	// Pipeline decides which automatic stage moves are allowed.
+	Pipeline contact.Pipeline
 }
 
 // Options tune Open. A nil *Options means the defaults.
 type Options struct {
-	Now func() time.Time // defaults to time.Now
+	Now      func() time.Time  // defaults to time.Now
+	Pipeline *contact.Pipeline // defaults to contact.DefaultPipeline()
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -51,9 +56,12 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, Now: time.Now}
+	s := &Store{db: db, path: path, Now: time.Now, Pipeline: contact.DefaultPipeline()}
 	if opts != nil && opts.Now != nil {
 		s.Now = opts.Now
+	}
+	if opts != nil && opts.Pipeline != nil {
+		s.Pipeline = *opts.Pipeline
 	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()

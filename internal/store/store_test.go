@@ -71,9 +71,8 @@ func TestReimportUpdatesFieldsButNeverStageOrHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := contact.DefaultPipeline()
 	clk.Add(time.Hour)
-	if _, _, err := s.MoveStage(ctx, p, stored.ID, Move{To: contact.StageReplied, Reason: "called back"}); err != nil {
+	if _, _, err := s.MoveStage(ctx, stored.ID, Move{To: contact.StageReplied, Reason: "called back"}); err != nil {
 		t.Fatal(err)
 	}
 	clk.Add(time.Hour)
@@ -130,17 +129,16 @@ func TestAutomaticMovesNeverGoBackwards(t *testing.T) {
 	s, _ := openTest(t)
 	importRows(t, s, ImportMeta{File: "a.csv"}, contact.Contact{Email: "a@clinic.test"})
 	c, _ := s.ContactByEmail(ctx, "a@clinic.test")
-	p := contact.DefaultPipeline()
-	if _, moved, err := s.MoveStage(ctx, p, c.ID, Move{To: contact.StageReplied, Auto: true, Reason: "reply"}); !moved || err != nil {
+	if _, moved, err := s.MoveStage(ctx, c.ID, Move{To: contact.StageReplied, Auto: true, Reason: "reply"}); !moved || err != nil {
 		t.Fatalf("new → replied: %v %v", moved, err)
 	}
-	if _, _, err := s.MoveStage(ctx, p, c.ID, Move{To: contact.StageContacted, Auto: true}); !errors.Is(err, ErrMoveRefused) {
+	if _, _, err := s.MoveStage(ctx, c.ID, Move{To: contact.StageContacted, Auto: true}); !errors.Is(err, ErrMoveRefused) {
 		t.Errorf("replied → contacted automatically: %v", err)
 	}
-	if _, moved, err := s.MoveStage(ctx, p, c.ID, Move{To: contact.StageContacted, Reason: "my mistake"}); !moved || err != nil {
+	if _, moved, err := s.MoveStage(ctx, c.ID, Move{To: contact.StageContacted, Reason: "my mistake"}); !moved || err != nil {
 		t.Errorf("a manual move may go backwards: %v %v", moved, err)
 	}
-	if _, moved, _ := s.MoveStage(ctx, p, c.ID, Move{To: contact.StageContacted}); moved {
+	if _, moved, _ := s.MoveStage(ctx, c.ID, Move{To: contact.StageContacted}); moved {
 		t.Error("a move to the current stage is not a move")
 	}
 	if _, err := s.FindContact(ctx, "nobody@clinic.test"); !errors.Is(err, ErrNotFound) {

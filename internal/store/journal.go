@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"rapport/internal/contact"
+)
+
+// SendKey identifies a journal row: at most one per campaign, step, contact
+// and round.
+type SendKey struct {
+	Campaign  string
+	Step      string
+	ContactID int64
+	Round     string // "" for campaigns that run once per contact
+}
+
+// ErrJournaled is returned by Claim when the journal already holds the row
+// in a state that must not be sent again (sent, sending, unknown, failed,
+// dropped). It is what makes a double tick harmless.
+var ErrJournaled = errors.New("already in the journal")
+
+const sendColumns = `id, campaign, step, contact_id, round, channel, email, state, message_id, subject,
+	attempts, next_attempt_at, last_error, response, created_at, updated_at, sent_at`
+
+func scanSend(row scanner) (*contact.Send, error) {
+	var s contact.Send
+	var round, channel, next, created, updated, sent string
+	err := row.Scan(&s.ID, &s.Campaign, &s.Step, &s.ContactID, &round, &channel, &s.Email, &s.State,
+		&s.MessageID, &s.Subject, &s.Attempts, &next, &s.LastError, &s.Response, &created, &updated, &sent)
+	if err != nil {
+		return nil, err
+	}
+	s.Round, s.Channel = round, channel
+	s.NextAttempt, s.CreatedAt, s.UpdatedAt, s.SentAt = parseTime(next), parseTime(created), parseTime(updated), parseTime(sent)
+	return &s, nil
+}
+
+// Claim is the last step before a message goes out. In one immediate
+// transaction it re-reads the contact, lets check refuse it (a reply or an
+// opt-out that arrived a second ago), and commits the journal row as
+// "sending" with its Message-ID. Only a new row, a "planned" row or a
+// "deferred" row can be claimed; any other state returns ErrJournaled.
+// A deferred row keeps its Message-ID: the earlier attempt was refused, so
+// the same ID is safe and keeps the thread.
+func (s *Store) Claim(ctx context.Context, k SendKey, p Pending, check func(*contact.Contact) error) (*contact.Send, error) {
+	var out *contact.Send
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		c, err := s.contactWhere(ctx, tx, "id = ?", k.ContactID)
+		if err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(c); err != nil {
+				return err
+			}
+		}
+		out, err = s.claim(ctx, tx, k, p)
+		return err
+	})
+	return out, err
+}
+
+// Pending is what Claim records about the message about to go out.
+type Pending struct {
+	Channel   string // "email" unless told
+	Email     string
+	MessageID string
+	Subject   string
+}
+
+func (s *Store) claim(ctx context.Context, tx *sql.Tx, k SendKey, p Pending) (*contact.Send, error) {
+	old, err := scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+
+		" FROM sends WHERE campaign=? AND step=? AND contact_id=? AND round=?", k.Campaign, k.Step, k.ContactID, k.Round))
+	now := s.now()
+	if p.Channel == "" {
+		p.Channel = "email"
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = tx.ExecContext(ctx, `INSERT INTO sends (campaign, step, contact_id, round, channel, email, state,
+			message_id, subject, attempts, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?,?)`,
+			k.Campaign, k.Step, k.ContactID, k.Round, p.Channel, p.Email, contact.SendSending, p.MessageID, p.Subject, now, now)
+	case err != nil:
+		return nil, err
+	case old.State == contact.SendPlanned || old.State == contact.SendDeferred:
+		if old.MessageID != "" {
+			p.MessageID = old.MessageID
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, email=?, message_id=?, subject=?, attempts=attempts+1,
+			updated_at=? WHERE id=?`, contact.SendSending, p.Email, p.MessageID, p.Subject, now, old.ID)
+	default:
+		return nil, fmt.Errorf("%w: %s/%s for contact %d is %s", ErrJournaled, k.Campaign, k.Step, k.ContactID, old.State)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("journal %s/%s for contact %d: %w", k.Campaign, k.Step, k.ContactID, err)
+	}
+	return scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+
+		" FROM sends WHERE campaign=? AND step=? AND contact_id=? AND round=?", k.Campaign, k.Step, k.ContactID, k.Round))
+}
+
+// Send returns a journal row by ID.
+func (s *Store) Send(ctx context.Context, id int64) (*contact.Send, error) {
+	sd, err := scanSend(s.db.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return sd, err
+}
+
+// SendByMessageID finds the journal row of one of our messages.
+func (s *Store) SendByMessageID(ctx context.Context, messageID string) (*contact.Send, error) {
+	id := strings.Trim(strings.TrimSpace(messageID), "<>")
+	sd, err := scanSend(s.db.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE message_id = ? LIMIT 1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return sd, err
+}
+
+// SendFilter selects journal rows.
+type SendFilter struct {
+	States    []contact.SendState
+	Campaign  string
+	ContactID int64
+	DueBefore time.Time // deferred rows whose next attempt is due
+}
+
+// Sends lists journal rows, oldest first.
+func (s *Store) Sends(ctx context.Context, f SendFilter) ([]*contact.Send, error) {
+	var conds []string
+	var args []any
+	if len(f.States) > 0 {
+		conds = append(conds, "state IN ("+placeholders(len(f.States))+")")
+		for _, st := range f.States {
+			args = append(args, string(st))
+		}
+	}
+	if f.Campaign != "" {
+		conds, args = append(conds, "campaign = ?"), append(args, f.Campaign)
+	}
+	if f.ContactID != 0 {
+		conds, args = append(conds, "contact_id = ?"), append(args, f.ContactID)
+	}
+	if !f.DueBefore.IsZero() {
+		conds, args = append(conds, "next_attempt_at <= ?"), append(args, fmtTime(f.DueBefore))
+	}
+	where := "1"
+	if len(conds) > 0 {
+		where = strings.Join(conds, " AND ")
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE "+where+" ORDER BY id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*contact.Send
+	for rows.Next() {
+		sd, err := scanSend(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sd)
+	}
+	return out, rows.Err()
+}
+
+// SentTimes returns when messages went out (or started to) since t, across
+// all campaigns: what the per-hour and per-day caps count. Rows still
+// "sending" count too: they may have gone out.
+func (s *Store) SentTimes(ctx context.Context, since time.Time) ([]time.Time, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT CASE WHEN sent_at != '' THEN sent_at ELSE updated_at END AS t
+		FROM sends WHERE channel = 'email' AND state IN ('sent','sending','unknown') AND t >= ? ORDER BY t`, fmtTime(since))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, parseTime(t))
+	}
+	return out, rows.Err()
+}
