@@ -88,9 +88,9 @@ type file struct {
 
 // Env is what validating a campaign needs to know of the user's setup.
 type Env struct {
-	Location  *time.Location   // [sending].timezone
-	Pipeline  contact.Pipeline // for audience stages and unless conditions
-	Kinds     []string         // configured contact kinds
+	Location  *time.Location                   // [sending].timezone
+	Pipeline  contact.Pipeline                 // for audience stages and unless conditions
+	Kinds     []string                         // configured contact kinds
 	Templates func(channel, name string) error // reports a template that does not exist; nil skips the check
 }
 

@@ -56,9 +56,9 @@ const (
 	CodeStage     Code = "stage" // an unless condition on the contact's stage, or a side stage
 	CodeAutoReply Code = "auto-replied"
 	CodeMissing   Code = "missing-field"
-	CodeOutbox    Code = "outbox"  // a send waits for the user's decision
-	CodeFailed    Code = "failed"  // a step failed for good
-	CodeLeft      Code = "left"    // no longer in the audience
+	CodeOutbox    Code = "outbox"   // a send waits for the user's decision
+	CodeFailed    Code = "failed"   // a step failed for good
+	CodeLeft      Code = "left"     // no longer in the audience
 	CodeNoEmail   Code = "no-email" // an email step for a postal-only contact
 	CodeDone      Code = "done"
 )
