@@ -189,25 +189,25 @@ func (p *plain) text(t *ast.Text) string {
 	return s
 }
 
-// linkText is how a link reads in plain text: "text (url)", or the address
-// alone when the text already says it.
+// linkText is how a link reads in plain text: "text (url)", or the text
+// alone when it already says the address ("office@lee.example",
+// "www.lee.example", "(503) 555-0142" for tel:+15035550142).
 func linkText(text, dest string) string {
-	bare := dest
-	for _, scheme := range []string{"mailto:", "tel:", "http://", "https://"} {
-		if rest, ok := strings.CutPrefix(dest, scheme); ok && text == rest {
-			return text // "office@clinic.test", "www.example.com"
-		}
-		if scheme == "mailto:" || scheme == "tel:" {
-			bare = strings.TrimPrefix(bare, scheme)
+	if text == "" {
+		return strings.TrimPrefix(strings.TrimPrefix(dest, "mailto:"), "tel:")
+	}
+	for _, scheme := range []string{"", "mailto:", "http://", "https://"} {
+		if dest == scheme+text {
+			return text
 		}
 	}
-	if text == "" || text == dest || text == bare || digits(text) == digits(bare) && strings.HasPrefix(dest, "tel:") {
-		if text == "" {
-			return bare
+	if phone, ok := strings.CutPrefix(dest, "tel:"); ok {
+		if d := digits(text); len(d) >= 7 && strings.HasSuffix(digits(phone), d) {
+			return text
 		}
-		return text
+		return text + " (" + phone + ")"
 	}
-	return text + " (" + bare + ")"
+	return text + " (" + strings.TrimPrefix(dest, "mailto:") + ")"
 }
 
 func digits(s string) string {

@@ -42,7 +42,8 @@ type fieldRef struct {
 type action struct {
 	expr       string // the pipeline as written (normalized), for messages
 	line       int
-	allowEmpty bool // the template chose {{default "" ...}}
+	allowEmpty bool     // the template chose {{default "" ...}}
+	fields     []string // the fields it prints, from the root, for hints
 	header     bool // part of a header: no line breaks, no placeholders
 }
 
@@ -140,6 +141,7 @@ func (rw *rewriter) action(n *parse.ActionNode, sc scope) {
 		line:       rw.line(n.Pos),
 		allowEmpty: emptyChosen(n.Pipe),
 		header:     rw.header,
+		fields:     rw.refs(n.Pipe, sc),
 	})
 	rw.wrapPipe(n.Pipe, sc, idx, false)
 	n.Pipe.Cmds = append(n.Pipe.Cmds, command(n.Pos, fnOut, idx, nil))

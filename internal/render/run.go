@@ -135,7 +135,7 @@ func (r *run) out(idx int, v any) string {
 	}
 	if strings.TrimSpace(s) == "" && !a.allowEmpty && !r.failed[idx] {
 		r.failed[idx] = true
-		r.record(a.expr, a.line, emptyReason(a.expr), emptyHint(a.expr))
+		r.record(a.expr, a.line, emptyReason(a.expr), emptyHint(a))
 	}
 	if a.header {
 		return s
@@ -150,7 +150,11 @@ func emptyReason(expr string) string {
 	return "is empty"
 }
 
-func emptyHint(expr string) string {
+func emptyHint(a action) string {
+	expr := a.expr
+	if keys := identityKeys(a.fields); keys != "" {
+		return "set " + keys + " in [identity] of rapport.toml"
+	}
 	switch {
 	case strings.HasPrefix(expr, "salutation"):
 		return `add a fallback: {{salutation "there"}}`
@@ -172,6 +176,20 @@ func (r *run) salutation(fallback ...string) string {
 		return fallback[0]
 	}
 	return ""
+}
+
+// identityKeys names the rapport.toml keys behind fields that are all the
+// sender's, or returns "".
+func identityKeys(fields []string) string {
+	var keys []string
+	for _, f := range fields {
+		k, ok := strings.CutPrefix(f, ".Sender.")
+		if !ok {
+			return ""
+		}
+		keys = append(keys, identityKey(k))
+	}
+	return strings.Join(keys, " or ")
 }
 
 // identityKey is the rapport.toml key of a Sender field: BookingURL →
