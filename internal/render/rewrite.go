@@ -44,7 +44,7 @@ type action struct {
 	line       int
 	allowEmpty bool     // the template chose {{default "" ...}}
 	fields     []string // the fields it prints, from the root, for hints
-	header     bool // part of a header: no line breaks, no placeholders
+	header     bool     // part of a header: no line breaks, no placeholders
 }
 
 // scope is what the walker knows at a point of the tree.
