@@ -24,7 +24,8 @@ type Contact struct {
 	Notes        string
 	TimeZone     string // IANA zone when the contact is elsewhere than the user; empty means the user's
 	Source       Source
-	Missing      bool // the contact's row has disappeared from its spreadsheet source
+	Missing      bool      // the contact's row has disappeared from its spreadsheet source
+	HoldUntil    time.Time // an out-of-office answer asked to wait until then
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }

@@ -14,17 +14,17 @@ import (
 
 const contactColumns = `id, COALESCE(email,''), first_name, last_name, title, organization, kind, phone,
 	street, city, region, postal_code, country, tags, fields, stage, notes, timezone,
-	source_file, source_row, missing, created_at, updated_at`
+	source_file, source_row, missing, hold_until, created_at, updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanContact(row scanner) (*contact.Contact, error) {
 	var c contact.Contact
-	var tags, fields, created, updated string
+	var tags, fields, hold, created, updated string
 	err := row.Scan(&c.ID, &c.Email, &c.FirstName, &c.LastName, &c.Title, &c.Organization, &c.Kind,
 		&c.Phone, &c.Address.Street, &c.Address.City, &c.Address.Region, &c.Address.PostalCode,
 		&c.Address.Country, &tags, &fields, &c.Stage, &c.Notes, &c.TimeZone, &c.Source.File,
-		&c.Source.Row, &c.Missing, &created, &updated)
+		&c.Source.Row, &c.Missing, &hold, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func scanContact(row scanner) (*contact.Contact, error) {
 	if err := json.Unmarshal([]byte(fields), &c.Fields); err != nil {
 		return nil, fmt.Errorf("contact %d: fields: %w", c.ID, err)
 	}
-	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	c.CreatedAt, c.UpdatedAt, c.HoldUntil = parseTime(created), parseTime(updated), parseTime(hold)
 	return &c, nil
 }
 

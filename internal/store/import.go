@@ -11,12 +11,12 @@ import (
 	"rapport/internal/contact"
 )
 
-// Outcome is what an import did with one row.
-type Outcome int
+// RowOutcome is what an import did with one row.
+type RowOutcome int
 
 // Import outcomes.
 const (
-	Created Outcome = iota
+	Created RowOutcome = iota
 	Updated
 	Unchanged
 )
@@ -75,7 +75,7 @@ func (s *Store) BeginImport(ctx context.Context, meta ImportMeta) (*Import, erro
 // Add stores one good row: a new contact is created (in c.Stage, or "new");
 // an existing one, found by email or for postal-only contacts by name and
 // address, is updated with contact.Merge, never changing its stage.
-func (im *Import) Add(c contact.Contact) (Outcome, error) {
+func (im *Import) Add(c contact.Contact) (RowOutcome, error) {
 	old, err := im.existing(&c)
 	if err != nil {
 		return 0, err

@@ -49,21 +49,27 @@ func scanSend(row scanner) (*contact.Send, error) {
 // A deferred row keeps its Message-ID: the earlier attempt was refused, so
 // the same ID is safe and keeps the thread.
 func (s *Store) Claim(ctx context.Context, k SendKey, p Pending, check func(*contact.Contact) error) (*contact.Send, error) {
-	var out *contact.Send
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		c, err := s.contactWhere(ctx, tx, "id = ?", k.ContactID)
-		if err != nil {
-			return err
+	return s.RecordAndClaim(ctx, nil, k, p, check)
+}
+
+// claimChecked re-reads the contact, asks check, and claims. A refusal by
+// check is returned as refused, not as err, so the transaction can still
+// commit what else it holds.
+func (s *Store) claimChecked(ctx context.Context, tx *sql.Tx, k SendKey, p Pending, check func(*contact.Contact) error) (out *contact.Send, refused, err error) {
+	c, err := s.contactWhere(ctx, tx, "id = ?", k.ContactID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if check != nil {
+		if refused := check(c); refused != nil {
+			return nil, refused, nil
 		}
-		if check != nil {
-			if err := check(c); err != nil {
-				return err
-			}
-		}
-		out, err = s.claim(ctx, tx, k, p)
-		return err
-	})
-	return out, err
+	}
+	out, err = s.claim(ctx, tx, k, p)
+	if errors.Is(err, ErrJournaled) {
+		return nil, err, nil
+	}
+	return out, nil, err
 }
 
 // Pending is what Claim records about the message about to go out.

@@ -10,89 +10,143 @@ import (
 	"rapport/internal/contact"
 )
 
-// MarkSent records that the server accepted the message (250 to DATA) and
-// moves the contact on from "new" to "contacted", in one transaction.
-func (s *Store) MarkSent(ctx context.Context, id int64, response string) error {
-	return s.finish(ctx, id, func(tx *sql.Tx, sd *contact.Send) error {
-		now := s.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, response=?, last_error='', sent_at=?, updated_at=?
-			WHERE id=?`, contact.SendSent, response, now, now, id); err != nil {
-			return err
+// Outcome is how a claimed send ended.
+type Outcome struct {
+	SendID   int64
+	State    contact.SendState // sent, printed, deferred, failed, unknown, or planned (released: it never left)
+	Response string            // sent: the server's answer; printed: the PDF
+	Why      string            // the error, for deferred, failed, unknown and released rows
+	Next     time.Time         // deferred: when to try again
+	Bounce   bool              // failed: the address itself was refused; the contact bounces
+}
+
+// Record applies an outcome in one transaction.
+func (s *Store) Record(ctx context.Context, o Outcome) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.record(ctx, tx, o) })
+}
+
+// RecordAndClaim records the outcome of one send and claims the next in a
+// single transaction: one disk sync per message instead of two, which is
+// what lets a batch go out as fast as the server takes it. done and next
+// may each be nil. As with Claim, check refuses the next contact inside
+// the transaction; then done is still recorded and the check's error
+// returned.
+func (s *Store) RecordAndClaim(ctx context.Context, done *Outcome, k SendKey, p Pending, check func(*contact.Contact) error) (*contact.Send, error) {
+	var out *contact.Send
+	var refused error
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if done != nil {
+			if err := s.record(ctx, tx, *done); err != nil {
+				return err
+			}
 		}
-		detail := fmt.Sprintf("sent %s/%s to %s: %s", sd.Campaign, sd.Step, sd.Email, sd.Subject)
-		if err := s.insertEvent(ctx, tx, contact.Event{ContactID: sd.ContactID, Type: contact.EventSent,
-			Auto: true, Detail: detail, MessageID: sd.MessageID}); err != nil {
-			return err
-		}
-		return s.autoMove(ctx, tx, sd.ContactID, contact.StageContacted, "first note sent", sd.MessageID)
+		var err error
+		out, refused, err = s.claimChecked(ctx, tx, k, p, check)
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, refused
+}
+
+func (s *Store) record(ctx context.Context, tx *sql.Tx, o Outcome) error {
+	sd, err := scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE id = ?", o.SendID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("send %d: %w", o.SendID, ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	switch o.State {
+	case contact.SendSent, contact.SendPrinted:
+		return s.recordDone(ctx, tx, sd, o, now)
+	case contact.SendDeferred:
+		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, next_attempt_at=?, last_error=?, updated_at=? WHERE id=?`,
+			o.State, fmtTime(o.Next), o.Why, now, sd.ID)
+	case contact.SendFailed:
+		return s.recordFailed(ctx, tx, sd, o, now)
+	case contact.SendUnknown, contact.SendDropped:
+		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, updated_at=? WHERE id=?`, o.State, o.Why, now, sd.ID)
+	case contact.SendPlanned:
+		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, attempts=max(attempts-1,0), updated_at=? WHERE id=?`,
+			o.State, o.Why, now, sd.ID)
+	default:
+		return fmt.Errorf("send %d: cannot record state %q", sd.ID, o.State)
+	}
+	return err
+}
+
+func (s *Store) recordDone(ctx context.Context, tx *sql.Tx, sd *contact.Send, o Outcome, now string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, response=?, last_error='', sent_at=?, updated_at=? WHERE id=?`,
+		o.State, o.Response, now, now, sd.ID); err != nil {
+		return err
+	}
+	e := contact.Event{ContactID: sd.ContactID, Type: contact.EventSent, Auto: true, MessageID: sd.MessageID,
+		Detail: fmt.Sprintf("sent %s/%s to %s: %s", sd.Campaign, sd.Step, sd.Email, sd.Subject)}
+	why := "first note sent"
+	if o.State == contact.SendPrinted {
+		e = contact.Event{ContactID: sd.ContactID, Type: contact.EventPrinted, Auto: true,
+			Detail: fmt.Sprintf("letter %s/%s printed to %s", sd.Campaign, sd.Step, o.Response)}
+		why = "letter printed"
+	}
+	if err := s.insertEvent(ctx, tx, e); err != nil {
+		return err
+	}
+	return s.autoMove(ctx, tx, sd.ContactID, contact.StageContacted, why, e.MessageID)
+}
+
+func (s *Store) recordFailed(ctx context.Context, tx *sql.Tx, sd *contact.Send, o Outcome, now string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, updated_at=? WHERE id=?`,
+		contact.SendFailed, o.Why, now, sd.ID); err != nil {
+		return err
+	}
+	if err := s.insertEvent(ctx, tx, contact.Event{ContactID: sd.ContactID, Type: contact.EventFailed, Auto: true,
+		Detail: fmt.Sprintf("%s/%s to %s failed: %s", sd.Campaign, sd.Step, sd.Email, o.Why), MessageID: sd.MessageID}); err != nil {
+		return err
+	}
+	if !o.Bounce {
+		return nil
+	}
+	return s.autoMove(ctx, tx, sd.ContactID, contact.StageBounced, "the server refused the address: "+o.Why, sd.MessageID)
+}
+
+// MarkSent records that the server accepted the message (250 to DATA) and
+// moves the contact on from "new" to "contacted".
+func (s *Store) MarkSent(ctx context.Context, id int64, response string) error {
+	return s.Record(ctx, Outcome{SendID: id, State: contact.SendSent, Response: response})
 }
 
 // MarkPrinted records that a letter was written to a PDF for the user to
 // post; it moves the contact on like a sent note.
 func (s *Store) MarkPrinted(ctx context.Context, id int64, file string) error {
-	return s.finish(ctx, id, func(tx *sql.Tx, sd *contact.Send) error {
-		now := s.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, response=?, sent_at=?, updated_at=? WHERE id=?`,
-			contact.SendPrinted, file, now, now, id); err != nil {
-			return err
-		}
-		if err := s.insertEvent(ctx, tx, contact.Event{ContactID: sd.ContactID, Type: contact.EventPrinted,
-			Auto: true, Detail: fmt.Sprintf("letter %s/%s printed to %s", sd.Campaign, sd.Step, file)}); err != nil {
-			return err
-		}
-		return s.autoMove(ctx, tx, sd.ContactID, contact.StageContacted, "letter printed", "")
-	})
+	return s.Record(ctx, Outcome{SendID: id, State: contact.SendPrinted, Response: file})
 }
 
 // MarkDeferred records a temporary failure; the row is tried again at next.
 func (s *Store) MarkDeferred(ctx context.Context, id int64, next time.Time, why string) error {
-	return s.finish(ctx, id, func(tx *sql.Tx, sd *contact.Send) error {
-		_, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, next_attempt_at=?, last_error=?, updated_at=? WHERE id=?`,
-			contact.SendDeferred, fmtTime(next), why, s.now(), id)
-		return err
-	})
+	return s.Record(ctx, Outcome{SendID: id, State: contact.SendDeferred, Next: next, Why: why})
 }
 
 // MarkFailed records a permanent failure. With bounce, the address itself
 // was refused (550 5.1.1): the contact moves to "bounced" and is never
 // written to again.
 func (s *Store) MarkFailed(ctx context.Context, id int64, why string, bounce bool) error {
-	return s.finish(ctx, id, func(tx *sql.Tx, sd *contact.Send) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, updated_at=? WHERE id=?`,
-			contact.SendFailed, why, s.now(), id); err != nil {
-			return err
-		}
-		if err := s.insertEvent(ctx, tx, contact.Event{ContactID: sd.ContactID, Type: contact.EventFailed,
-			Auto: true, Detail: fmt.Sprintf("%s/%s to %s failed: %s", sd.Campaign, sd.Step, sd.Email, why), MessageID: sd.MessageID}); err != nil {
-			return err
-		}
-		if !bounce {
-			return nil
-		}
-		return s.autoMove(ctx, tx, sd.ContactID, contact.StageBounced, "the server refused the address: "+why, sd.MessageID)
-	})
+	return s.Record(ctx, Outcome{SendID: id, State: contact.SendFailed, Why: why, Bounce: bounce})
 }
 
 // MarkUnknown records that nobody knows whether the server took the
 // message (the connection was lost after the final dot). Such a row is
 // never sent again without the user's decision.
 func (s *Store) MarkUnknown(ctx context.Context, id int64, why string) error {
-	return s.finish(ctx, id, func(tx *sql.Tx, sd *contact.Send) error {
-		_, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, updated_at=? WHERE id=?`,
-			contact.SendUnknown, why, s.now(), id)
-		return err
-	})
+	return s.Record(ctx, Outcome{SendID: id, State: contact.SendUnknown, Why: why})
 }
 
 // Release puts a claimed row back to "planned" when the message never left
 // (sending was paused before the SMTP transaction started).
 func (s *Store) Release(ctx context.Context, id int64, why string) error {
-	return s.finish(ctx, id, func(tx *sql.Tx, sd *contact.Send) error {
-		_, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, attempts=max(attempts-1,0), updated_at=? WHERE id=?`,
-			contact.SendPlanned, why, s.now(), id)
-		return err
-	})
+	return s.Record(ctx, Outcome{SendID: id, State: contact.SendPlanned, Why: why})
 }
 
 // Decision is the user's answer about an uncertain send.
@@ -124,27 +178,9 @@ func (s *Store) Resolve(ctx context.Context, id int64, d Decision) error {
 	case DecideResend:
 		return s.MarkDeferred(ctx, id, s.Now(), "to be sent again, as the user decided")
 	case DecideDrop:
-		return s.finish(ctx, id, func(tx *sql.Tx, _ *contact.Send) error {
-			_, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, updated_at=? WHERE id=?`,
-				contact.SendDropped, "dropped by the user", s.now(), id)
-			return err
-		})
+		return s.Record(ctx, Outcome{SendID: id, State: contact.SendDropped, Why: "dropped by the user"})
 	}
 	return fmt.Errorf("unknown decision %q (sent, resend or drop)", d)
-}
-
-// finish loads a journal row and runs fn on it in one transaction.
-func (s *Store) finish(ctx context.Context, id int64, fn func(*sql.Tx, *contact.Send) error) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		sd, err := scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE id = ?", id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("send %d: %w", id, ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		return fn(tx, sd)
-	})
 }
 
 // autoMove is an automatic stage move inside a transaction; a move the
