@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"mime"
 	"os"
 	"path/filepath"
@@ -44,17 +45,29 @@ func (t *Template) readAttachments() ([]Attachment, error) {
 	total := 0
 	for _, e := range t.attachments {
 		path := t.attachmentPath(e)
-		data, err := os.ReadFile(path)
+		data, err := readFile(path, maxAttachments-total)
 		if err != nil {
-			return nil, errorAt(t.Path, e.line, "attachment %q cannot be read: %v", e.value, err)
+			return nil, errorAt(t.Path, e.line, "attachment %q: %v", e.value, err)
 		}
 		total += len(data)
-		if total > maxAttachments {
-			return nil, errorAt(t.Path, e.line, "the attachments add up to more than %d MB; a note should stay small", maxAttachments>>20)
-		}
 		out = append(out, Attachment{Name: filepath.Base(path), Path: path, ContentType: contentType(path), Data: data})
 	}
 	return out, nil
+}
+
+// readFile reads a regular file of at most limit bytes: a device or a
+// folder named by mistake must not hang or swamp a send.
+func readFile(path string, limit int) ([]byte, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil, err
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a file", path)
+	case fi.Size() > int64(limit):
+		return nil, fmt.Errorf("the attachments add up to more than %d MB; a note should stay small", maxAttachments>>20)
+	}
+	return os.ReadFile(path)
 }
 
 func contentType(path string) string {

@@ -101,7 +101,7 @@ func TestHeaders(t *testing.T) {
 	})
 	t.Run("an empty subject is an error", func(t *testing.T) {
 		tm := mustParse(t, "---\nsubject: '{{default \"\" .Title}}'\n---\nHi\n")
-		if _, err := tm.Render(Input{Contact: c, Sender: anna}); err == nil || !strings.Contains(err.Error(), "subject is empty") {
+		if _, err := tm.Render(Input{Contact: c, Sender: anna}); err == nil || !strings.Contains(err.Error(), "note.md line 2: the subject is empty") {
 			t.Errorf("err = %v", err)
 		}
 	})

@@ -94,10 +94,10 @@ func (t *Template) Render(in Input) (*Message, error) {
 		return nil, err
 	}
 	m := &Message{}
-	if m.Subject, err = t.headerValue("subject", subject, true); err != nil {
+	if m.Subject, err = t.headerValue("subject", t.subject, subject, true); err != nil {
 		return nil, err
 	}
-	if m.FromName, err = t.headerValue("from_name", fromName, false); err != nil {
+	if m.FromName, err = t.headerValue("from_name", t.fromName, fromName, false); err != nil {
 		return nil, err
 	}
 	if m.ReplyTo, err = t.replyAddress(replyTo); err != nil {
@@ -138,24 +138,35 @@ func (t *Template) start(in Input) (*run, error) {
 
 // headerValue checks a rendered header once more as a whole (the template
 // text itself may hold a control character) and makes it one tidy line.
-func (t *Template) headerValue(name, v string, required bool) (string, error) {
+// p is nil when the value came from [identity] rather than the file.
+func (t *Template) headerValue(name string, p *part, v string, required bool) (string, error) {
+	line, where := 0, ""
+	if p != nil {
+		line = p.line
+	} else {
+		where = " (from [identity] in rapport.toml)"
+	}
 	if hasControl(v) {
-		return "", errorAt(t.Path, 0, "the %s would contain a line break or a control character", name)
+		return "", errorAt(t.Path, line, "the %s%s would contain a line break or a control character", name, where)
 	}
 	v = oneLine(v)
 	if v == "" && required {
-		return "", errorAt(t.Path, 0, "the %s is empty", name)
+		return "", errorAt(t.Path, line, "the %s is empty", name)
 	}
 	return v, nil
 }
 
 func (t *Template) replyAddress(v string) (string, error) {
-	v, err := t.headerValue("reply_to", v, false)
+	v, err := t.headerValue("reply_to", t.replyTo, v, false)
 	if err != nil || v == "" {
 		return v, err
 	}
 	if _, perr := mail.ParseAddress(v); perr != nil {
-		return "", errorAt(t.Path, 0, "reply_to %q is not an email address", v)
+		line := 0
+		if t.replyTo != nil {
+			line = t.replyTo.line
+		}
+		return "", errorAt(t.Path, line, "reply_to %q is not an email address", v)
 	}
 	return v, nil
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"unicode/utf8"
 )
 
 // Template is one parsed template file. It is safe for concurrent renders.
@@ -30,6 +31,7 @@ type Template struct {
 type part struct {
 	tmpl   *template.Template
 	prefix string // the blank lines put before it so that its lines are the file's
+	line   int    // its first line in the file
 }
 
 // Load reads and parses dir/NAME.md.
@@ -95,6 +97,9 @@ func (t *Template) Fields() []string {
 func parseFile(name, path, dir string, src []byte) (*Template, error) {
 	text := strings.TrimPrefix(string(src), "\uFEFF") // a BOM from Notepad
 	text = strings.ReplaceAll(text, "\r\n", "\n")
+	if i := invalidUTF8(text); i >= 0 {
+		return nil, errorAt(path, 1+strings.Count(text[:i], "\n"), "the file is not UTF-8 text; save it as UTF-8 in your editor")
+	}
 	fm, err := parseFrontMatter(path, text)
 	if err != nil {
 		return nil, err
@@ -139,7 +144,7 @@ func (t *Template) parsePart(e entry, header bool) (*part, error) {
 	if rw.err != nil {
 		return nil, rw.err
 	}
-	return &part{tmpl: tmpl, prefix: prefix}, nil
+	return &part{tmpl: tmpl, prefix: prefix, line: e.line}, nil
 }
 
 // templateMessage matches text/template's "template: NAME:LINE[:COL]: ...".
@@ -156,4 +161,18 @@ func tidy(err error) error {
 	fmt.Sscan(m[2], &line)
 	msg := strings.TrimPrefix(m[3], "error calling ")
 	return errorAt(m[1], line, "%s", msg)
+}
+
+// invalidUTF8 is the offset of the first byte that is not UTF-8, or -1. A
+// file saved by an old editor in Windows-1252 would otherwise send
+// mojibake.
+func invalidUTF8(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return -1
 }
