@@ -50,7 +50,7 @@ func submit(t *testing.T, s *Servers, to, subject string) string {
 	return id
 }
 
-func TestSubmitToKnownUser(t *testing.T) {
+func TestE2ESubmitToKnownUser(t *testing.T) {
 	s := Require(t)
 	t.Parallel()
 	subject := "Introduction " + UniqueSuffix()
@@ -70,7 +70,7 @@ var (
 	reFinalRcpt    = regexp.MustCompile(`(?im)^Final-Recipient:\s*rfc822;\s*` + regexp.QuoteMeta(Unknown) + `\s*$`)
 )
 
-func TestUnknownRecipientBounces(t *testing.T) {
+func TestE2EUnknownRecipientBounces(t *testing.T) {
 	s := Require(t)
 	t.Parallel()
 	id := submit(t, s, Unknown, "Introduction "+UniqueSuffix())
@@ -116,7 +116,7 @@ func TestUnknownRecipientBounces(t *testing.T) {
 	}
 }
 
-func TestVacationAutoReply(t *testing.T) {
+func TestE2EVacationAutoReply(t *testing.T) {
 	s := Require(t)
 	t.Parallel()
 	// Two different messages from the same sender on the same day: each
@@ -140,7 +140,7 @@ func TestVacationAutoReply(t *testing.T) {
 	}
 }
 
-func TestIMAPMailboxesAndAppend(t *testing.T) {
+func TestE2EIMAPMailboxesAndAppend(t *testing.T) {
 	s := Require(t)
 	t.Parallel()
 	c := s.DialIMAP(t, s.User)
@@ -224,7 +224,7 @@ func hasAttr(attrs []imap.MailboxAttr, want imap.MailboxAttr) bool {
 	return false
 }
 
-func TestIMAPSImplicitTLS(t *testing.T) {
+func TestE2EIMAPSImplicitTLS(t *testing.T) {
 	s := Require(t)
 	t.Parallel()
 	c, err := imapclient.DialTLS(s.IMAPS, &imapclient.Options{TLSConfig: s.TLSConfig()})
@@ -248,7 +248,7 @@ func TestIMAPSImplicitTLS(t *testing.T) {
 	}
 }
 
-func TestSubmissionRequiresTLSForAuth(t *testing.T) {
+func TestE2ESubmissionRequiresTLSForAuth(t *testing.T) {
 	s := Require(t)
 	t.Parallel()
 	host, _ := HostPort(t, s.Submission)
@@ -357,7 +357,7 @@ func rawCmd(t *testing.T, c *textproto.Conn, expect int, format string, args ...
 	return code
 }
 
-func TestPlainSMTPDeliversLocallyOnly(t *testing.T) {
+func TestE2EPlainSMTPDeliversLocallyOnly(t *testing.T) {
 	s := Require(t)
 	t.Parallel()
 	// No relaying to the outside world.
