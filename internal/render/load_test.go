@@ -25,6 +25,7 @@ func TestFrontMatter(t *testing.T) {
 		{"a line without a colon", "---\nsubject: Hi\nhello\n---\nBody\n", `line 3: expected "key: value"`},
 		{"an unclosed quote", "---\nsubject: \"Hi\n---\nBody\n", "no closing quote"},
 		{"a bad language tag", "---\nsubject: Hi\nlang: english!\n---\nBody\n", "not a language tag"},
+		{"a template with no note", "---\nsubject: Hi\n---\n\n", "note.md line 4: the note has no text"},
 		{"a broken action in the subject names its line", "---\n\nsubject: Hi {{.FirstName\n---\nBody\n", "note.md line 3:"},
 	}
 	for _, tt := range tests {

@@ -106,8 +106,10 @@ func (t *Template) Render(in Input) (*Message, error) {
 	if m.Text, m.HTML, err = t.bodies(body, r.vals, m.Subject); err != nil {
 		return nil, err
 	}
-	m.Attachments, err = t.readAttachments()
-	return m, err
+	if m.Attachments, err = t.readAttachments(); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // RenderLetter renders the body alone as plain paragraphs for a printed

@@ -156,3 +156,16 @@ func golden(t *testing.T, path, got string) {
 		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, got)
 	}
 }
+
+func BenchmarkRenderIntro(b *testing.B) {
+	tm, err := Load(samples, "intro-physician")
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := Input{Contact: realistic["physician"], Sender: anna}
+	for b.Loop() {
+		if _, err := tm.Render(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -104,6 +104,9 @@ func parseFile(name, path, dir string, src []byte) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
+	if strings.TrimSpace(fm.body) == "" {
+		return nil, errorAt(path, fm.bodyLine, "the note has no text after the front matter")
+	}
 	if err := checkMarkdown(path, fm.body, fm.bodyLine); err != nil {
 		return nil, err
 	}
