@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"rapport/internal/contact"
 	"rapport/internal/store"
@@ -17,6 +18,7 @@ type Directory interface {
 	Contact(ctx context.Context, id int64) (*contact.Contact, error)
 	ContactByEmail(ctx context.Context, email string) (*contact.Contact, error)
 	ContactedAtDomain(ctx context.Context, domain string) ([]*contact.Contact, error)
+	FirstSentAt(ctx context.Context, contactID int64) (time.Time, error)
 }
 
 // Match is who an incoming message is about, and how that was found.
@@ -99,20 +101,24 @@ func matchAddress(ctx context.Context, dir Directory, a *Analysis) (Match, error
 			continue
 		}
 		c, err := dir.ContactByEmail(ctx, addr)
-		if err == nil {
-			return Match{Contact: c, By: "sender"}, nil
+		if isNotFound(err) {
+			continue
 		}
-		if !isNotFound(err) {
+		if err != nil {
 			return Match{}, err
 		}
+		if ok, err := afterFirstNote(ctx, dir, c, a); !ok || err != nil {
+			return Match{}, err
+		}
+		return Match{Contact: c, By: "sender"}, nil
 	}
 	if a.Bounce != nil || a.Complaint != nil || a.From == "" {
 		return Match{}, nil
 	}
-	return matchDomain(ctx, dir, a.From)
+	return matchDomain(ctx, dir, a.From, a.Date)
 }
 
-func matchDomain(ctx context.Context, dir Directory, from string) (Match, error) {
+func matchDomain(ctx context.Context, dir Directory, from string, date time.Time) (Match, error) {
 	_, domain, ok := strings.Cut(strings.ToLower(from), "@")
 	if !ok || slices.Contains(freemail, domain) {
 		return Match{}, nil
@@ -121,7 +127,22 @@ func matchDomain(ctx context.Context, dir Directory, from string) (Match, error)
 	if err != nil || len(list) != 1 {
 		return Match{}, err
 	}
+	if ok, err := afterFirstNote(ctx, dir, list[0], &Analysis{Date: date}); !ok || err != nil {
+		return Match{}, err
+	}
 	return Match{Contact: list[0], By: "domain"}, nil
+}
+
+// afterFirstNote keeps old mail out: a message matched only by its
+// sender is about our outreach only if it came after our first note to
+// them (a day's grace for clocks). Mail from before — last year's thank-you
+// from the same office — is not a reply to anything rapport sent.
+func afterFirstNote(ctx context.Context, dir Directory, c *contact.Contact, a *Analysis) (bool, error) {
+	first, err := dir.FirstSentAt(ctx, c.ID)
+	if err != nil || first.IsZero() {
+		return false, err
+	}
+	return a.Date.IsZero() || a.Date.After(first.Add(-24*time.Hour)), nil
 }
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

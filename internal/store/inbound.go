@@ -97,14 +97,16 @@ func (s *Store) ApplyInbound(ctx context.Context, in Inbound) (Applied, error) {
 	var ap Applied
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		dup, err := s.seen(ctx, tx, in)
-		if err != nil || dup {
-			ap.Duplicate = dup
+		if err != nil {
 			return err
 		}
-		if err := s.insertInbound(ctx, tx, in); err != nil {
-			return err
+		ap.Duplicate = dup
+		if !dup {
+			if err := s.insertInbound(ctx, tx, in); err != nil {
+				return err
+			}
 		}
-		if in.ContactID != 0 {
+		if !dup && in.ContactID != 0 {
 			if ap, err = s.inboundEffects(ctx, tx, in); err != nil {
 				return err
 			}

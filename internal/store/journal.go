@@ -62,15 +62,23 @@ func (s *Store) claimChecked(ctx context.Context, tx *sql.Tx, k SendKey, p Pendi
 	}
 	if check != nil {
 		if refused := check(c); refused != nil {
-			return nil, refused, nil
+			return nil, &RefusedError{Err: refused}, nil
 		}
 	}
 	out, err = s.claim(ctx, tx, k, p)
 	if errors.Is(err, ErrJournaled) {
-		return nil, err, nil
+		return nil, &RefusedError{Err: err}, nil
 	}
 	return out, nil, err
 }
+
+// RefusedError is returned by Claim and RecordAndClaim when the send must
+// not happen: the check refused the contact, or the journal already holds
+// the row (ErrJournaled). It wraps the reason.
+type RefusedError struct{ Err error }
+
+func (e *RefusedError) Error() string { return e.Err.Error() }
+func (e *RefusedError) Unwrap() error { return e.Err }
 
 // Pending is what Claim records about the message about to go out.
 type Pending struct {
@@ -195,4 +203,27 @@ func (s *Store) SentTimes(ctx context.Context, since time.Time) ([]time.Time, er
 		out = append(out, parseTime(t))
 	}
 	return out, rows.Err()
+}
+
+// NextRetry is the earliest time after t at which a deferred note is due
+// for another attempt, or zero.
+func (s *Store) NextRetry(ctx context.Context, after time.Time) (time.Time, error) {
+	var at sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT min(next_attempt_at) FROM sends WHERE state = ? AND next_attempt_at > ?`,
+		contact.SendDeferred, fmtTime(after)).Scan(&at)
+	if err != nil || !at.Valid {
+		return time.Time{}, err
+	}
+	return parseTime(at.String), nil
+}
+
+// FirstSentAt is when the first note (or letter) to a contact went out, or
+// zero: a message from them before it cannot be a reply.
+func (s *Store) FirstSentAt(ctx context.Context, contactID int64) (time.Time, error) {
+	var at sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT min(sent_at) FROM sends WHERE contact_id = ? AND sent_at != ''`, contactID).Scan(&at)
+	if err != nil || !at.Valid {
+		return time.Time{}, err
+	}
+	return parseTime(at.String), nil
 }

@@ -1,0 +1,209 @@
+package inbox
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"rapport/internal/contact"
+	"rapport/internal/localmail"
+	"rapport/internal/store"
+)
+
+const therapist = "therapist@rapport.test"
+
+// fixture is a store with contacts who were sent a note, and a mail server
+// with the therapist's mailbox.
+type fixture struct {
+	t      *testing.T
+	st     *store.Store
+	srv    *localmail.Server
+	sent   map[string]string // contact email → Message-ID of our note
+	now    time.Time
+	result chan Result
+}
+
+func newFixture(t *testing.T, emails ...string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{t: t, sent: map[string]string{}, now: time.Now(), result: make(chan Result, 100)}
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	f.st = st
+	im, _ := st.BeginImport(ctx, store.ImportMeta{File: "contacts.csv"})
+	for _, e := range emails {
+		im.Add(contact.Contact{Email: e})
+	}
+	im.Commit(len(emails), nil)
+	for i, e := range emails {
+		c, _ := st.ContactByEmail(ctx, e)
+		id := fmt.Sprintf("note%d.%d@rapport.test", i, time.Now().UnixNano())
+		sd, _ := st.Claim(ctx, store.SendKey{Campaign: "intro", Step: "intro", ContactID: c.ID},
+			store.Pending{Email: e, MessageID: id, Subject: "Hello from Anna"}, nil)
+		st.MarkSent(ctx, sd.ID, "250 ok")
+		f.sent[e] = id
+	}
+	srv, err := localmail.Start(localmail.Options{TLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	srv.AddUser(therapist, "secret")
+	f.srv = srv
+	return f
+}
+
+func (f *fixture) dial(ctx context.Context, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
+	c, err := imapclient.DialStartTLS(f.srv.IMAPAddr(), &imapclient.Options{
+		TLSConfig: &tls.Config{RootCAs: f.srv.RootCAs(), ServerName: "127.0.0.1"}, UnilateralDataHandler: h})
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Login(therapist, "secret").Wait(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (f *fixture) watcher() *Watcher {
+	return NewWatcher(WatchOptions{Dial: f.dial, Positions: f.st, MinBackoff: 10 * time.Millisecond,
+		Processor: &Processor{Store: f.st, Self: therapist, AutoReplyPause: 7 * 24 * time.Hour, Now: time.Now},
+		OnResult:  func(r Result) { f.result <- r }})
+}
+
+func (f *fixture) deliver(raw string) {
+	f.t.Helper()
+	if err := f.srv.Deliver(therapist, []byte(raw)); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// next waits for the watcher to report a message. The timeout bounds a
+// broken test; a working watcher answers in milliseconds.
+func (f *fixture) next() Result {
+	f.t.Helper()
+	select {
+	case r := <-f.result:
+		return r
+	case <-time.After(10 * time.Second):
+		f.t.Fatal("the watcher reported nothing")
+		return Result{}
+	}
+}
+
+func reply(from, inReplyTo, subject string) string {
+	return fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%d.%s>\r\nIn-Reply-To: <%s>\r\n"+
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nThanks for reaching out! Could you stop by Tuesday?\r\n",
+		from, therapist, subject, time.Now().Format(time.RFC1123Z), time.Now().UnixNano(), from, inReplyTo)
+}
+
+func outOfOffice(from string) string {
+	return fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: Automatic reply: Hello from Anna\r\nDate: %s\r\n"+
+		"Message-ID: <ooo%d.%s>\r\nAuto-Submitted: auto-replied\r\nContent-Type: text/plain\r\n\r\n"+
+		"I am out of the office and will have limited access to email.\r\n",
+		from, therapist, time.Now().Format(time.RFC1123Z), time.Now().UnixNano(), from)
+}
+
+func (f *fixture) stage(email string) contact.Stage {
+	c, err := f.st.ContactByEmail(context.Background(), email)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return c.Stage
+}
+
+func TestIdleNoticesAReplyAndSurvivesDropsAndRestarts(t *testing.T) {
+	f := newFixture(t, "lee@clinic.test", "kim@church.test", "ortiz@school.test")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.watcher().Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	f.deliver(reply("frontdesk@clinic.test", f.sent["lee@clinic.test"], "Re: Hello from Anna"))
+	if r := f.next(); r.Class != "reply" || r.Contact != "lee@clinic.test" || r.StageTo != "replied" {
+		t.Fatalf("reply from the front desk: %+v", r)
+	}
+	f.srv.DropIMAPConnections()
+	f.deliver(outOfOffice("kim@church.test"))
+	if r := f.next(); r.Class != "auto-reply" || r.StageTo != "contacted" {
+		t.Fatalf("out-of-office after a dropped connection: %+v", r)
+	}
+	if err := f.srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	f.deliver(reply("ortiz@school.test", f.sent["ortiz@school.test"], "Re: Hello from Anna"))
+	if r := f.next(); r.Class != "reply" || r.Contact != "ortiz@school.test" {
+		t.Fatalf("reply after a server restart: %+v", r)
+	}
+	if f.stage("kim@church.test") != contact.StageContacted {
+		t.Error("an out-of-office moved the contact")
+	}
+}
+
+func TestUIDValidityChangeProcessesNothingTwice(t *testing.T) {
+	f := newFixture(t, "lee@clinic.test")
+	ctx := context.Background()
+	f.deliver(reply("lee@clinic.test", f.sent["lee@clinic.test"], "Re: Hello"))
+	w := f.watcher()
+	first, err := w.Sync(ctx)
+	if err != nil || len(first) != 1 || first[0].Class != "reply" {
+		t.Fatalf("first sync: %+v %v", first, err)
+	}
+	if err := f.srv.ResetMailbox(therapist, "INBOX", true); err != nil {
+		t.Fatal(err)
+	}
+	again, err := w.Sync(ctx)
+	if err != nil || len(again) != 1 || !again[0].Duplicate {
+		t.Fatalf("after UIDVALIDITY changed: %+v %v", again, err)
+	}
+	hist, _ := f.st.History(ctx, mustID(t, f.st, "lee@clinic.test"))
+	n := 0
+	for _, e := range hist {
+		if e.Type == contact.EventReply {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d reply events after a re-scan, want 1", n)
+	}
+	if more, _ := w.Sync(ctx); len(more) != 0 {
+		t.Errorf("a third sync processed %d messages", len(more))
+	}
+}
+
+func TestJunkFolderRepliesAreFound(t *testing.T) {
+	f := newFixture(t, "lee@clinic.test")
+	f.srv.DeliverTo(therapist, "Junk", []byte(reply("lee@clinic.test", f.sent["lee@clinic.test"], "Re: Hello")))
+	res, err := f.watcher().Sync(context.Background())
+	if err != nil || len(res) != 1 || res[0].Mailbox != "Junk" || res[0].Class != "reply" {
+		t.Fatalf("junk: %+v %v", res, err)
+	}
+}
+
+func TestOldMailFromAContactIsNotAReply(t *testing.T) {
+	f := newFixture(t, "lee@clinic.test")
+	old := fmt.Sprintf("From: lee@clinic.test\r\nTo: %s\r\nSubject: Thanks for the cookies\r\nDate: %s\r\nMessage-ID: <old@clinic.test>\r\n\r\nThank you!\r\n",
+		therapist, time.Now().AddDate(-1, 0, 0).Format(time.RFC1123Z))
+	f.deliver(old)
+	res, _ := f.watcher().Sync(context.Background())
+	if len(res) != 1 || res[0].Class != "unmatched" || f.stage("lee@clinic.test") != contact.StageContacted {
+		t.Fatalf("last year's thank-you: %+v", res)
+	}
+}
+
+func mustID(t *testing.T, st *store.Store, email string) int64 {
+	c, err := st.ContactByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
