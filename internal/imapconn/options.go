@@ -1,0 +1,137 @@
+package imapconn
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// Security values.
+const (
+	TLS      = "tls"      // implicit TLS from the first byte (port 993)
+	STARTTLS = "starttls" // plaintext greeting, then STARTTLS, required (port 143)
+	None     = "none"     // no TLS at all: only to a loopback host
+)
+
+// Auth values; "" means the LOGIN command (AUTHENTICATE PLAIN when the
+// server disables LOGIN).
+const (
+	AuthPlain   = "plain"   // AUTHENTICATE PLAIN
+	AuthLogin   = "login"   // the LOGIN command
+	AuthXOAuth2 = "xoauth2" // AUTHENTICATE XOAUTH2, Password is the OAuth2 access token
+)
+
+// DefaultTimeout bounds Dial when Options.Timeout is zero.
+const DefaultTimeout = 30 * time.Second
+
+// Options says how to reach and log in to an IMAP server.
+type Options struct {
+	Host     string
+	Port     int    // 0: 993 for tls, 143 for starttls and none
+	Security string // TLS, STARTTLS or None
+	Username string
+	Password string // or the OAuth2 token with AuthXOAuth2
+	Auth     string // "", AuthPlain, AuthLogin or AuthXOAuth2
+	// RootCAs verifies the server's certificate; nil means the system's
+	// roots. Verification is never turned off.
+	RootCAs *x509.CertPool
+	// Timeout bounds connecting, TLS and login together; 0 means
+	// DefaultTimeout. Commands after Dial have no timeout of their own.
+	Timeout time.Duration
+	// Debug receives the raw protocol, "C: " and "S: " lines, with
+	// LOGIN and AUTHENTICATE arguments replaced by <redacted>.
+	Debug io.Writer
+	// Client holds extra client options, e.g. UnilateralDataHandler or
+	// WordDecoder. Its TLSConfig, DebugWriter and Dialer are ignored.
+	Client *imapclient.Options
+}
+
+// ErrInvalidOptions is wrapped by every Validate failure.
+var ErrInvalidOptions = errors.New("invalid IMAP settings")
+
+// Validate checks the options without any I/O.
+func (o Options) Validate() error {
+	var problems []string
+	if o.Host == "" {
+		problems = append(problems, "host is missing")
+	} else if strings.ContainsAny(o.Host, " /\r\n\x00") {
+		problems = append(problems, fmt.Sprintf("host %q is not a host name", o.Host))
+	}
+	if o.Port < 0 || o.Port > 65535 {
+		problems = append(problems, fmt.Sprintf("port %d is out of range", o.Port))
+	}
+	problems = append(problems, checkSecurity(o.Security, o.Host)...)
+	switch o.Auth {
+	case "", AuthPlain, AuthLogin, AuthXOAuth2:
+	default:
+		problems = append(problems, fmt.Sprintf("auth %q is not one of plain, login, xoauth2", o.Auth))
+	}
+	problems = append(problems, checkCredentials(o.Username, o.Password)...)
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s", ErrInvalidOptions, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func checkSecurity(security, host string) []string {
+	switch security {
+	case TLS, STARTTLS:
+		return nil
+	case None:
+		if host != "" && !IsLoopback(host) {
+			return []string{fmt.Sprintf("security \"none\" would send your password in clear text to %s: use \"tls\" (port 993) or \"starttls\" (port 143)", host)}
+		}
+		return nil
+	}
+	return []string{fmt.Sprintf("security %q is not one of tls, starttls, none", security)}
+}
+
+func checkCredentials(user, pass string) []string {
+	var problems []string
+	if user == "" {
+		problems = append(problems, "username is missing")
+	}
+	if pass == "" {
+		problems = append(problems, "password is missing")
+	}
+	if strings.ContainsAny(user+pass, "\r\n\x00") {
+		problems = append(problems, "username or password contains a line break or NUL")
+	}
+	return problems
+}
+
+// IsLoopback reports whether host is this machine: localhost, 127.0.0.0/8
+// or ::1 (brackets allowed).
+func IsLoopback(host string) bool {
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Addr is host:port with the default port filled in.
+func (o Options) Addr() string {
+	port := o.Port
+	if port == 0 {
+		port = 143
+		if o.Security == TLS {
+			port = 993
+		}
+	}
+	return net.JoinHostPort(strings.Trim(o.Host, "[]"), fmt.Sprint(port))
+}
+
+func (o Options) timeout() time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	return DefaultTimeout
+}
