@@ -166,3 +166,20 @@ func TestMergeKeepsWhatTheFileDoesNotHave(t *testing.T) {
 		t.Errorf("merging a contact with itself reports changes: %q", none)
 	}
 }
+
+func TestOptOutToken(t *testing.T) {
+	for _, id := range []int64{1, 42, 99999} {
+		got, ok := ParseOptOutToken(OptOutToken(id))
+		if !ok || got != id {
+			t.Errorf("token for %d parses to %d, %v", id, got, ok)
+		}
+	}
+	tok := OptOutToken(42)
+	bad := tok[:len(tok)-1] + "z"
+	if bad == tok {
+		bad = tok[:len(tok)-1] + "y"
+	}
+	if _, ok := ParseOptOutToken(bad); ok {
+		t.Errorf("a mistyped token %q matched", bad)
+	}
+}

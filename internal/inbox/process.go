@@ -144,6 +144,8 @@ func (p *Processor) bounce(in *store.Inbound, a *Analysis) {
 		in.Detail = "hard bounce: " + a.Reason
 	case b.Delayed:
 		in.Detail = "delivery delayed, not failed: " + a.Reason
+	case b.Action == "delivered" || b.Action == "relayed" || b.Action == "expanded":
+		in.Detail = "delivery report: " + b.Action
 	default:
 		in.Detail = "temporary delivery failure: " + a.Reason
 	}
