@@ -1,0 +1,15 @@
+// Package sheet reads the user's spreadsheets (XLSX and CSV) into validated
+// contact.Contacts and writes contacts back out to XLSX or CSV.
+//
+// It owns everything about the files themselves: detecting the format and
+// the text encoding, finding the header row (which need not be row 1),
+// matching headers to contact fields through synonyms and --map, turning
+// Excel's raw cell values (date serials, numbers, zero-padded postal codes)
+// into the text the user saw, reporting bad rows by the spreadsheet's own row
+// number and column header, and neutralizing formula injection on export.
+//
+// It does not own storage: the import orchestration that streams a Reader's
+// rows into a store transaction lives beside it in import.go. sheet imports
+// contact (and store only from that orchestration); it must not import cli,
+// daemon, mailer or inbox.
+package sheet

@@ -1,0 +1,544 @@
+package sheet
+
+import (
+	"archive/zip"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"rapport/internal/contact"
+)
+
+func TestXLSXStories(t *testing.T) {
+	t.Run("title row and blank row above the header", func(t *testing.T) {
+		p := newBook(t).sheet("Sheet1",
+			[]any{"Referral contacts 2024"},
+			[]any{},
+			[]any{"E-mail", "First", "Surname", "Practice"},
+			[]any{"lee@clinic.test", "Anna", "Lee", "Lee Family Medicine"},
+		).save("title.xlsx")
+		res := readAll(t, p, Options{})
+		want := contact.Contact{Email: "lee@clinic.test", FirstName: "Anna", LastName: "Lee",
+			Organization: "Lee Family Medicine", Source: contact.Source{File: "title.xlsx", Row: 4}}
+		if len(res.contacts) != 1 || !equalContact(res.contacts[0], want) {
+			t.Fatalf("got %+v, want %+v", res.contacts, want)
+		}
+		if res.r.Sheet() != "Sheet1" || res.r.Read() != 1 {
+			t.Errorf("sheet %q read %d", res.r.Sheet(), res.r.Read())
+		}
+	})
+	t.Run("non-Latin names, trailing spaces and non-breaking spaces", func(t *testing.T) {
+		p := newBook(t).sheet("Sheet1",
+			[]any{"Email", "First Name", "Last Name", "Organization"},
+			[]any{"zoe@praxis.test ", "Zoë ", "Müller\u00a0", "Praxis\u00a0\u00a0Müller"},
+			[]any{"lukasz@example.test", "Łukasz", "Wiśniewski", ""},
+			[]any{"omatsu@example.jp", "大松", "太郎", ""},
+		).save("names.xlsx")
+		res := readAll(t, p, Options{})
+		got := names(res.contacts)
+		want := []string{"Zoë Müller|Praxis Müller", "Łukasz Wiśniewski|", "大松 太郎|"}
+		if !slices.Equal(got, want) {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	})
+	t.Run("mixed-case duplicate email points at the first row", func(t *testing.T) {
+		p := newBook(t).sheet("Sheet1",
+			[]any{"Email", "Name"},
+			[]any{"Anna.Lee@Clinic.test", "Anna Lee"},
+			[]any{"kim@church.test", "Pastor Kim"},
+			[]any{"anna.lee@clinic.TEST", "Anna Lee again"},
+		).save("dup.xlsx")
+		res := readAll(t, p, Options{})
+		if len(res.contacts) != 2 || len(res.errs) != 1 {
+			t.Fatalf("contacts %d, errors %v", len(res.contacts), res.errs)
+		}
+		if got := res.errs[0].Error(); got != `row 4, column "Email": same email as row 2` {
+			t.Errorf("error = %s", got)
+		}
+	})
+	t.Run("a cell with a line break is a row error naming the column", func(t *testing.T) {
+		p := newBook(t).sheet("Sheet1",
+			[]any{"Email", "Name", "Street"},
+			[]any{"lee@clinic.test", "Anna Lee", "12 Main St\nSuite 4"},
+			[]any{"kim@church.test", "Pastor Kim", "1 Church Rd"},
+		).save("linebreak.xlsx")
+		res := readAll(t, p, Options{})
+		if len(res.contacts) != 1 || len(res.errs) != 1 {
+			t.Fatalf("contacts %d, errors %v", len(res.contacts), res.errs)
+		}
+		e := res.errs[0]
+		if e.Row != 2 || e.Column != "Street" || !strings.Contains(e.Message, "line breaks are not allowed in a cell") {
+			t.Errorf("error = %+v", e)
+		}
+	})
+	t.Run("postal-only contacts are kept, incomplete ones reported", func(t *testing.T) {
+		p := newBook(t).sheet("Sheet1",
+			[]any{"Organization", "Address", "Suite", "City", "State", "Zip"},
+			[]any{"First Baptist Church", "12 Elm St", "Office 3", "Springfield", "MA", "01101"},
+			[]any{"Grace Chapel", "4 Oak Ave", "", "", "MA", "01102"},
+		).save("postal.xlsx")
+		res := readAll(t, p, Options{})
+		if len(res.contacts) != 1 || len(res.errs) != 1 {
+			t.Fatalf("contacts %+v, errors %v", res.contacts, res.errs)
+		}
+		want := contact.Address{Street: "12 Elm St, Office 3", City: "Springfield", Region: "MA", PostalCode: "01101"}
+		if c := res.contacts[0]; c.Email != "" || c.Address != want {
+			t.Errorf("contact = %+v", c)
+		}
+		if e := res.errs[0]; e.Row != 3 || !strings.Contains(e.Message, "needs an email, or a street, city and postal code") {
+			t.Errorf("error = %+v", e)
+		}
+	})
+	t.Run("invalid email says why", func(t *testing.T) {
+		p := newBook(t).sheet("Sheet1",
+			[]any{"Email", "Name"},
+			[]any{"lee@clinic", "Anna Lee"},
+			[]any{"lee@clinic.test; kim@church.test", "Two people"},
+		).save("bad.xlsx")
+		res := readAll(t, p, Options{})
+		if len(res.errs) != 2 {
+			t.Fatalf("errors %v", res.errs)
+		}
+		if got := res.errs[0].Message; got != `"lee@clinic" is not a valid email address: the domain has no dot` {
+			t.Errorf("message = %s", got)
+		}
+		if !strings.Contains(res.errs[1].Message, "more than one address") {
+			t.Errorf("message = %s", res.errs[1].Message)
+		}
+	})
+}
+
+func TestXLSXCellValues(t *testing.T) {
+	b := newBook(t)
+	dateStyle, _ := b.f.NewStyle(&excelize.Style{NumFmt: 14})
+	euroDate := "dd.mm.yyyy"
+	euroStyle, _ := b.f.NewStyle(&excelize.Style{CustomNumFmt: &euroDate})
+	zipFmt := "00000"
+	zipStyle, _ := b.f.NewStyle(&excelize.Style{CustomNumFmt: &zipFmt})
+	b.sheet("Sheet1",
+		[]any{"Email", "Phone", "Zip", "Last Visit", "Met On", "Fax"},
+		[]any{"a@x.test", 15551234567, 2134, 45365, 45366.5, "555-0100"},
+		[]any{"b@x.test", "+1 555 123 4567", "02134", 45000, "not sure", 4915112345680},
+		[]any{"c@x.test", 4915112345680.0, 90210, nil, nil, 1.5551234567e10},
+	)
+	for _, c := range []string{"C2", "C3", "C4"} {
+		b.f.SetCellStyle("Sheet1", c, c, zipStyle)
+	}
+	b.f.SetCellStyle("Sheet1", "D2", "D4", dateStyle)
+	b.f.SetCellStyle("Sheet1", "E2", "E4", euroStyle)
+	res := readAll(t, b.save("values.xlsx"), Options{})
+	tests := []struct {
+		story string
+		row   int
+		get   func(contact.Contact) string
+		want  string
+	}{
+		{"phone stored as a number stays digits", 0, phone, "15551234567"},
+		{"phone stored as text stays as typed", 1, phone, "+1 555 123 4567"},
+		{"a big phone number stored as a number", 2, phone, "4915112345680"},
+		{"zip stored as a number with 00000 format is padded", 0, postal, "02134"},
+		{"zip stored as text keeps its zero", 1, postal, "02134"},
+		{"five-digit zip as a number", 2, postal, "90210"},
+		{"date column becomes ISO", 0, field("last_visit"), "2024-03-14"},
+		{"second date", 1, field("last_visit"), "2023-03-15"},
+		{"custom date format with a time", 0, field("met_on"), "2024-03-15 12:00"},
+		{"text in a date column stays text", 1, field("met_on"), "not sure"},
+		{"number in a text column without exponent", 2, field("fax"), "15551234567"},
+		{"large number without exponent", 1, field("fax"), "4915112345680"},
+	}
+	if len(res.contacts) != 3 {
+		t.Fatalf("contacts %+v errors %v", res.contacts, res.errs)
+	}
+	for _, tt := range tests {
+		t.Run(tt.story, func(t *testing.T) {
+			if got := tt.get(res.contacts[tt.row]); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if !hasNote(res.r, "Last Visit", "dates") {
+		t.Errorf("no note about the date column: %v", res.r.Warnings())
+	}
+}
+
+func TestFormulaCellUsesCachedValue(t *testing.T) {
+	p := rawXLSX(t, `<sheetData><row r="1">`+inline("A1", "Email")+inline("B1", "Name")+inline("C1", "Referrals")+`</row>`+
+		`<row r="2">`+inline("A2", "lee@clinic.test")+`<c r="B2" t="str"><f>CONCAT("Anna"," ","Lee")</f><v>Anna Lee</v></c><c r="C2"><f>SUM(1,2)</f><v>3</v></c></row></sheetData>`)
+	res := readAll(t, p, Options{})
+	if len(res.contacts) != 1 {
+		t.Fatalf("contacts %+v errors %v", res.contacts, res.errs)
+	}
+	c := res.contacts[0]
+	if c.FirstName != "Anna" || c.LastName != "Lee" || c.Fields["referrals"] != "3" {
+		t.Errorf("contact = %+v", c)
+	}
+}
+
+func TestMergedHeaderCells(t *testing.T) {
+	b := newBook(t).sheet("Sheet1",
+		[]any{"Name", "Email", "Address", nil, nil, nil, "Phone", nil},
+		[]any{nil, nil, "Street", "City", "State", "Zip", "Office", "Mobile"},
+		[]any{"Anna Lee", "lee@clinic.test", "12 Main St", "Boston", "MA", "02134", "555-0100", "555-0199"},
+	)
+	for _, m := range [][2]string{{"A1", "A2"}, {"B1", "B2"}, {"C1", "F1"}, {"G1", "H1"}} {
+		if err := b.f.MergeCell("Sheet1", m[0], m[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := b.save("merged.xlsx")
+	res := readAll(t, p, Options{})
+	if len(res.contacts) != 1 {
+		t.Fatalf("contacts %+v errors %v", res.contacts, res.errs)
+	}
+	c := res.contacts[0]
+	wantAddr := contact.Address{Street: "12 Main St", City: "Boston", Region: "MA", PostalCode: "02134"}
+	if c.Address != wantAddr || c.Phone != "555-0100" || c.Fields["mobile_phone"] != "555-0199" || c.Source.Row != 3 {
+		t.Errorf("contact = %+v", c)
+	}
+	t.Run("the merged ranges read from the XML match excelize's GetMergeCells", func(t *testing.T) {
+		assertMergesMatch(t, p, "Sheet1")
+	})
+}
+
+func TestMergedOneRowHeader(t *testing.T) {
+	b := newBook(t).sheet("Sheet1",
+		[]any{"Email", "Address", nil, "Zip", "City"},
+		[]any{"lee@clinic.test", "12 Main St", "Suite 4", "02134", "Boston"},
+	)
+	b.f.MergeCell("Sheet1", "B1", "C1")
+	res := readAll(t, b.save("merged1.xlsx"), Options{})
+	if len(res.contacts) != 1 || res.contacts[0].Address.Street != "12 Main St, Suite 4" {
+		t.Fatalf("contacts %+v errors %v", res.contacts, res.errs)
+	}
+}
+
+func assertMergesMatch(t *testing.T, path, sheet string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want, _ := f.GetMergeCells(sheet)
+	zr, _ := zip.OpenReader(path)
+	defer zr.Close()
+	got := scanMerges(sheetPart(&zr.Reader, sheet), 100)
+	if len(got) != len(want) {
+		t.Fatalf("merges %v, excelize %v", got, want)
+	}
+	for i, m := range want {
+		c1, r1, _ := excelize.CellNameToCoordinates(m.GetStartAxis())
+		c2, r2, _ := excelize.CellNameToCoordinates(m.GetEndAxis())
+		if g := got[i]; g != (cellRange{top: r1, left: c1 - 1, bottom: r2, right: c2 - 1}) {
+			t.Errorf("merge %d: %+v, excelize %v", i, g, m)
+		}
+	}
+}
+
+func TestSheets(t *testing.T) {
+	b := newBook(t).
+		sheet("Read me", []any{"This workbook lists our referral sources."}).
+		sheet("Doctors", []any{"Email", "Name"}, []any{"lee@clinic.test", "Dr. Anna Lee"}).
+		sheet("Pastors", []any{"Email", "Name"}, []any{"kim@church.test", "Pastor Kim"})
+	p := b.save("sheets.xlsx")
+	t.Run("default is the first sheet with a contact header", func(t *testing.T) {
+		res := readAll(t, p, Options{})
+		if res.r.Sheet() != "Doctors" || len(res.contacts) != 1 || res.contacts[0].Email != "lee@clinic.test" {
+			t.Errorf("sheet %q contacts %+v", res.r.Sheet(), res.contacts)
+		}
+	})
+	t.Run("--sheet picks another, in any case", func(t *testing.T) {
+		res := readAll(t, p, Options{Sheet: "pastors"})
+		if res.r.Sheet() != "Pastors" || len(res.contacts) != 1 || res.contacts[0].LastName != "Kim" {
+			t.Errorf("sheet %q contacts %+v", res.r.Sheet(), res.contacts)
+		}
+	})
+	t.Run("unknown --sheet lists the sheets", func(t *testing.T) {
+		msg := openErr(t, p, Options{Sheet: "Agencies"})
+		want := `sheets.xlsx: no sheet is named "Agencies" (the sheets are: "Read me", "Doctors", "Pastors")`
+		if msg != want {
+			t.Errorf("error = %s\nwant    %s", msg, want)
+		}
+	})
+	t.Run("--sheet without a header says what row 1 holds", func(t *testing.T) {
+		msg := openErr(t, p, Options{Sheet: "Read me"})
+		if !strings.Contains(msg, `sheet "Read me": no header row with an email, name or organization column`) ||
+			!strings.Contains(msg, "This workbook lists") {
+			t.Errorf("error = %s", msg)
+		}
+	})
+}
+
+func TestEmptyWorkbook(t *testing.T) {
+	p := newBook(t).save("empty.xlsx")
+	msg := openErr(t, p, Options{})
+	if msg != `empty.xlsx: sheet "Sheet1": is empty` {
+		t.Errorf("error = %s", msg)
+	}
+}
+
+func TestMapOverrides(t *testing.T) {
+	p := newBook(t).sheet("Sheet1",
+		[]any{"Correo", "Nombre", "Email", "Referral Source", "Internal ID"},
+		[]any{"lee@clinic.test", "Anna Lee", "old@clinic.test", "Conference", "17"},
+	).save("map.xlsx")
+	t.Run("--map names a column, drops one, and makes a custom field", func(t *testing.T) {
+		res := readAll(t, p, Options{Map: map[string]string{
+			"correo": "email", "Nombre": "name", "Internal ID": "-", "Referral Source": "fields.source",
+		}})
+		if len(res.contacts) != 1 {
+			t.Fatalf("contacts %+v errors %v", res.contacts, res.errs)
+		}
+		c := res.contacts[0]
+		if c.Email != "lee@clinic.test" || c.LastName != "Lee" || c.Fields["source"] != "Conference" ||
+			c.Fields["email"] != "old@clinic.test" || c.Fields["internal_id"] != "" {
+			t.Errorf("contact = %+v", c)
+		}
+		if !hasNote(res.r, "Email", "custom field") {
+			t.Errorf("no note about the second email column: %v", res.r.Warnings())
+		}
+		cols := res.r.Columns()
+		if cols[4] != (Column{Header: "Internal ID", Letter: "E", Field: "-"}) || cols[0].Field != "email" {
+			t.Errorf("columns = %+v", cols)
+		}
+	})
+	t.Run("--map with an unknown column", func(t *testing.T) {
+		msg := openErr(t, p, Options{Map: map[string]string{"Mail": "email"}})
+		if !strings.Contains(msg, `--map "Mail": no column has that header (the columns are: Correo, Nombre, Email`) {
+			t.Errorf("error = %s", msg)
+		}
+	})
+	t.Run("--map with an unknown field", func(t *testing.T) {
+		msg := openErr(t, p, Options{Map: map[string]string{"Correo": "e-mail"}})
+		if !strings.Contains(msg, `unknown field "e-mail"`) {
+			t.Errorf("error = %s", msg)
+		}
+	})
+}
+
+func TestKindsStagesZones(t *testing.T) {
+	p := newBook(t).sheet("Sheet1",
+		[]any{"Email", "Type", "Status", "Time Zone", "Tags"},
+		[]any{"a@x.test", "Pediatrician", "contacted", "America/Chicago", "Newsletter; School"},
+		[]any{"b@x.test", "Yoga studio", "", "Pacific", ""},
+		[]any{"c@x.test", "", "lunch", "", ""},
+		[]any{"d@x.test", "", "", "Mars/Base", ""},
+	).save("kinds.xlsx")
+	res := readAll(t, p, Options{Kind: "therapist", Tags: []string{"Spring 2024"}})
+	if len(res.contacts) != 2 || len(res.errs) != 2 {
+		t.Fatalf("contacts %+v errors %v", res.contacts, res.errs)
+	}
+	a, b := res.contacts[0], res.contacts[1]
+	if a.Kind != "physician" || a.Stage != contact.StageContacted || a.TimeZone != "America/Chicago" ||
+		!slices.Equal(a.Tags, []string{"newsletter", "school", "spring-2024"}) {
+		t.Errorf("a = %+v", a)
+	}
+	if b.Kind != "other" || b.Fields["kind_original"] != "Yoga studio" || b.Stage != "" || b.TimeZone != "America/Los_Angeles" {
+		t.Errorf("b = %+v", b)
+	}
+	if e := res.errs[0]; e.Row != 4 || e.Column != "Status" || !strings.Contains(e.Message, `"lunch" is not a stage`) {
+		t.Errorf("stage error = %+v", e)
+	}
+	if e := res.errs[1]; e.Row != 5 || e.Column != "Time Zone" {
+		t.Errorf("zone error = %+v", e)
+	}
+	if !hasNote(res.r, "Type", `"Yoga studio"`) {
+		t.Errorf("no note about the kind: %v", res.r.Warnings())
+	}
+	t.Run("an unknown kind is an error when other is not allowed", func(t *testing.T) {
+		res := readAll(t, p, Options{Kinds: []string{"physician", "pastor"}})
+		if len(res.errs) < 1 || res.errs[0].Column != "Type" {
+			t.Errorf("errors = %v", res.errs)
+		}
+	})
+	t.Run("an unknown --kind is refused before reading", func(t *testing.T) {
+		if msg := openErr(t, p, Options{Kind: "plumber"}); !strings.Contains(msg, `--kind "plumber"`) {
+			t.Errorf("error = %s", msg)
+		}
+	})
+}
+
+func TestColumnsWithoutHeaders(t *testing.T) {
+	p := newBook(t).sheet("Sheet1",
+		[]any{"Email", "Name", nil, "Email Address", "Notes"},
+		[]any{"lee@clinic.test", "Anna Lee", "met 2019", "anna@home.test", "likes tea"},
+	).save("noheader.xlsx")
+	res := readAll(t, p, Options{})
+	c := res.contacts[0]
+	if c.Fields["column_c"] != "met 2019" || c.Fields["email_address"] != "anna@home.test" || c.Notes != "likes tea" {
+		t.Errorf("contact = %+v", c)
+	}
+	if !slices.Contains(res.r.Provided(), "fields.column_c") || !hasNote(res.r, "column C", "no header") {
+		t.Errorf("provided %v warnings %v", res.r.Provided(), res.r.Warnings())
+	}
+}
+
+func TestRapportExportColumnsAreIgnored(t *testing.T) {
+	p := newBook(t).sheet("Sheet1",
+		[]any{"Email", "Last Sent", "Last Reply", "Referrals"},
+		[]any{"lee@clinic.test", "2024-03-01 10:00", "", "2"},
+	).save("export.xlsx")
+	res := readAll(t, p, Options{})
+	if len(res.contacts[0].Fields) != 0 {
+		t.Errorf("fields = %v", res.contacts[0].Fields)
+	}
+}
+
+func TestTooManyRows(t *testing.T) {
+	rows := [][]any{{"Email"}}
+	for i := range 12 {
+		rows = append(rows, []any{fmt.Sprintf("p%d@x.test", i)}, []any{})
+	}
+	p := newBook(t).sheet("Sheet1", rows...).save("many.xlsx")
+	r, err := Open(p, Options{MaxRows: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	n := 0
+	for ; ; n++ {
+		if _, err = r.Next(); err != nil {
+			break
+		}
+	}
+	if n != 10 || !strings.Contains(err.Error(), "more than 10 rows with data") || !strings.Contains(err.Error(), `sheet "Sheet1"`) {
+		t.Errorf("after %d rows: %v", n, err)
+	}
+}
+
+func TestHugeSheets(t *testing.T) {
+	t.Run("a sheet claiming 1,048,576 rows and 16,384 columns", func(t *testing.T) {
+		p := rawXLSX(t, `<dimension ref="A1:XFD1048576"/><sheetData><row r="1">`+inline("A1", "Email")+inline("B1", "Name")+
+			`</row><row r="2">`+inline("A2", "lee@clinic.test")+inline("B2", "Anna Lee")+
+			`</row><row r="1048576">`+inline("XFD1048576", "far away")+`</row></sheetData>`)
+		start := time.Now()
+		res := readAll(t, p, Options{})
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("took %v", d)
+		}
+		if len(res.contacts) != 1 || len(res.errs) != 0 || res.r.Read() != 1 {
+			t.Errorf("contacts %+v errors %v", res.contacts, res.errs)
+		}
+		if w := res.r.Warnings(); len(w) != 1 || w[0].Row != 1048576 || !strings.Contains(w[0].Message, "column XFD") {
+			t.Errorf("warnings = %v", w)
+		}
+	})
+	t.Run("a header 16,384 columns wide", func(t *testing.T) {
+		b := newBook(t)
+		header := make([]any, excelize.MaxColumns)
+		row := make([]any, excelize.MaxColumns)
+		for i := range header {
+			header[i], row[i] = fmt.Sprintf("Extra %d", i), fmt.Sprintf("v%d", i)
+		}
+		header[0], row[0] = "Email", "lee@clinic.test"
+		p := b.sheet("Sheet1", header, row).save("wide.xlsx")
+		start := time.Now()
+		res := readAll(t, p, Options{})
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("took %v", d)
+		}
+		if len(res.contacts) != 1 || res.contacts[0].Fields["extra_16383"] != "v16383" {
+			t.Errorf("errors %v", res.errs)
+		}
+	})
+	t.Run("a million empty rows", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("builds a 40 MB sheet")
+		}
+		var sb strings.Builder
+		sb.WriteString(`<sheetData><row r="1">` + inline("A1", "Email") + `</row>`)
+		for i := 2; i <= excelize.TotalRows; i++ {
+			fmt.Fprintf(&sb, `<row r="%d" s="1" customFormat="1"/>`, i)
+		}
+		sb.WriteString(`</sheetData>`)
+		p := rawXLSX(t, sb.String())
+		start := time.Now()
+		res := readAll(t, p, Options{})
+		t.Logf("read in %v", time.Since(start))
+		if d := time.Since(start); d > 4*time.Second {
+			t.Errorf("took %v", d)
+		}
+		if res.r.Read() != 0 || len(res.contacts) != 0 {
+			t.Errorf("read %d", res.r.Read())
+		}
+	})
+	t.Run("a zip bomb is refused", func(t *testing.T) {
+		p := rawXLSX(t, `<sheetData><row r="1">`+inline("A1", "Email")+`</row></sheetData>`, strings.Repeat(" ", 3<<20))
+		msg := openErr(t, p, Options{MaxBytes: 1 << 20})
+		if !strings.Contains(msg, "unpacks to more than 1 MB") {
+			t.Errorf("error = %s", msg)
+		}
+	})
+}
+
+func TestNotASpreadsheet(t *testing.T) {
+	ole := func(stream string) []byte {
+		b := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...)
+		return append(b, utf16le(stream)...)
+	}
+	odsZip := func() []byte {
+		var sb strings.Builder
+		zw := zip.NewWriter(&sb)
+		for _, n := range []string{"mimetype", "content.xml"} {
+			w, _ := zw.Create(n)
+			w.Write([]byte("x"))
+		}
+		zw.Close()
+		return []byte(sb.String())
+	}
+	tests := []struct {
+		story, name string
+		data        []byte
+		want        string
+	}{
+		{"an Excel 97 workbook", "old.xls", ole("Workbook"), "save it as .xlsx or .csv"},
+		{"a password-protected xlsx", "secret.xlsx", ole("EncryptionInfo"), "password-protected"},
+		{"an HTML table named .xls", "web.xls", []byte("<html><table><tr><td>Email</td></tr></table></html>"), "web page"},
+		{"an OpenDocument sheet", "sheet.ods", odsZip(), "OpenDocument"},
+		{"a picture", "photo.csv", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 200)...), "not a spreadsheet"},
+		{"an empty file", "empty.csv", nil, "the file is empty"},
+		{"a broken zip", "broken.xlsx", []byte("PK\x03\x04 this is not really a zip"), "damaged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.story, func(t *testing.T) {
+			msg := openErr(t, writeFile(t, tt.name, tt.data), Options{})
+			if !strings.HasPrefix(msg, tt.name+": ") || !strings.Contains(msg, tt.want) {
+				t.Errorf("error = %s", msg)
+			}
+		})
+	}
+}
+
+func equalContact(a, b contact.Contact) bool {
+	return a.Email == b.Email && a.FirstName == b.FirstName && a.LastName == b.LastName && a.Title == b.Title &&
+		a.Organization == b.Organization && a.Kind == b.Kind && a.Phone == b.Phone && a.Address == b.Address &&
+		slices.Equal(a.Tags, b.Tags) && fmt.Sprint(a.Fields) == fmt.Sprint(b.Fields) && a.Stage == b.Stage &&
+		a.Notes == b.Notes && a.TimeZone == b.TimeZone && a.Source == b.Source
+}
+
+func names(cs []contact.Contact) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.FullName()+"|"+c.Organization)
+	}
+	return out
+}
+
+func phone(c contact.Contact) string  { return c.Phone }
+func postal(c contact.Contact) string { return c.Address.PostalCode }
+func field(k string) func(contact.Contact) string {
+	return func(c contact.Contact) string { return c.Fields[k] }
+}
+
+func hasNote(r *Reader, column, text string) bool {
+	for _, w := range r.Warnings() {
+		if w.Column == column && strings.Contains(w.Message, text) {
+			return true
+		}
+	}
+	return false
+}
