@@ -214,9 +214,9 @@ func (c *Campaign) blocked(f *Facts, s *Step, first *contact.Send, o Options) (C
 	}
 	for _, u := range s.Unless {
 		switch {
-		case u == "replied" && first != nil && f.EngagedAt.After(since):
+		case u == "replied" && first != nil && !f.EngagedAt.IsZero() && !f.EngagedAt.Before(since):
 			return CodeReplied, "answered on " + f.EngagedAt.In(o.Now.Location()).Format("2006-01-02")
-		case u == "auto-replied" && first != nil && f.AutoRepliedAt.After(since):
+		case u == "auto-replied" && first != nil && !f.AutoRepliedAt.IsZero() && !f.AutoRepliedAt.Before(since):
 			return CodeAutoReply, "sent an out-of-office answer"
 		case u == "opted-out" && f.Contact.Stage == contact.StageOptedOut,
 			u == "bounced" && f.Contact.Stage == contact.StageBounced:

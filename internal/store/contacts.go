@@ -223,3 +223,46 @@ func (s *Store) updateContact(ctx context.Context, q querier, c *contact.Contact
 	}
 	return nil
 }
+
+// MarkMissing flags the contacts that came from file (a spreadsheet
+// source) but were not among seen (emails or postal keys) in its latest
+// import. They are never deleted: the flag and a history line tell the
+// user, and a later import that has them again clears it.
+func (s *Store) MarkMissing(ctx context.Context, file string, seen []string) (int, error) {
+	n := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS seen_keys (k TEXT PRIMARY KEY COLLATE NOCASE)"); err != nil {
+			return err
+		}
+		defer tx.ExecContext(ctx, "DELETE FROM seen_keys")
+		for _, k := range seen {
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO seen_keys VALUES (?)", k); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM contacts WHERE source_file = ? AND missing = 0
+			AND COALESCE(email, postal_key) NOT IN (SELECT k FROM seen_keys)`, file)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, "UPDATE contacts SET missing = 1, updated_at = ? WHERE id = ?", s.now(), id); err != nil {
+				return err
+			}
+			if err := s.insertEvent(ctx, tx, contact.Event{ContactID: id, Type: contact.EventMissing, Auto: true,
+				Detail: "no longer in " + file + "; kept, with its history"}); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}

@@ -1,0 +1,198 @@
+package dispatch
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"rapport/internal/campaign"
+	"rapport/internal/contact"
+	"rapport/internal/mailer"
+	"rapport/internal/render"
+	"rapport/internal/schedule"
+	"rapport/internal/store"
+)
+
+// Mailer is what dispatch needs of the SMTP client (*mailer.Client).
+type Mailer interface {
+	Send(ctx context.Context, msg *mail.Msg) mailer.Result
+}
+
+// SentFolder is the user's IMAP Sent folder (*mailer.SentFolder).
+type SentFolder interface {
+	Append(ctx context.Context, raw []byte, when time.Time) error
+	Find(ctx context.Context, messageIDs []string) (map[string]bool, error)
+}
+
+// Options configure a Dispatcher. Store, Templates and Sender are required;
+// Mailer is required to send.
+type Options struct {
+	Store     *store.Store
+	Templates string        // the templates folder
+	Sender    render.Sender // [identity]
+	Mailer    Mailer
+	// SentCopy, when not nil, receives a copy of each sent note (providers
+	// that file one themselves need none).
+	SentCopy SentFolder
+	Limits   mailer.Limits
+	Window   schedule.Window
+	Holidays schedule.Holidays
+	Location *time.Location
+	// AutoReplyPause is how long an out-of-office without a return date
+	// holds a contact (used by the inbox, kept here for plan reasons).
+	ListUnsubscribe bool
+	Now             func() time.Time
+	// Sleep waits for d or until ctx is done; tests replace it with one
+	// that moves their clock.
+	Sleep func(ctx context.Context, d time.Duration) error
+	Rand  *rand.Rand
+	Log   *slog.Logger
+	// Progress, when set, is told of each message handled in a tick.
+	Progress func(Result)
+}
+
+// Dispatcher plans and sends campaigns.
+type Dispatcher struct {
+	o Options
+}
+
+// New returns a Dispatcher; it does no I/O.
+func New(o Options) *Dispatcher {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleep
+	}
+	if o.Rand == nil {
+		o.Rand = rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	return &Dispatcher{o: o}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Plan plans one campaign at t, as `rapport campaigns plan` shows it:
+// with the caps as they stand, the campaign's state, and a render check
+// of every due note.
+func (d *Dispatcher) Plan(ctx context.Context, c *campaign.Campaign, t time.Time) ([]campaign.Item, error) {
+	facts, err := Facts(ctx, d.o.Store, c, t)
+	if err != nil {
+		return nil, err
+	}
+	state, err := d.o.Store.Campaign(ctx, c.Name)
+	if err != nil {
+		return nil, err
+	}
+	capacity, err := d.capacity(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	tpl := newTemplates(d.o.Templates)
+	return c.Plan(facts, campaign.Options{Now: t, Window: d.o.Window, Holidays: d.o.Holidays,
+		Pipeline: d.o.Store.Pipeline, Paused: state.State != store.CampaignActive, Capacity: capacity,
+		Check: func(ct *contact.Contact, s *campaign.Step) error { return d.check(tpl, c, s, ct) }}), nil
+}
+
+// capacity is how many notes the per-hour and per-day caps allow at t.
+func (d *Dispatcher) capacity(ctx context.Context, t time.Time) (int, error) {
+	lim := d.o.Limits
+	if lim.PerHour <= 0 && lim.PerDay <= 0 {
+		return -1, nil
+	}
+	recent, err := d.o.Store.SentTimes(ctx, t.Add(-24*time.Hour))
+	if err != nil {
+		return 0, err
+	}
+	hour, day := 0, len(recent)
+	for _, r := range recent {
+		if t.Sub(r) < time.Hour {
+			hour++
+		}
+	}
+	left := -1
+	if lim.PerHour > 0 {
+		left = max(lim.PerHour-hour, 0)
+	}
+	if lim.PerDay > 0 && (left < 0 || lim.PerDay-day < left) {
+		left = max(lim.PerDay-day, 0)
+	}
+	return left, nil
+}
+
+// check renders a step for a contact and reports what is missing.
+func (d *Dispatcher) check(tpl *templates, c *campaign.Campaign, s *campaign.Step, ct *contact.Contact) error {
+	if s.Channel == "letter" || s.Channel == "invite" {
+		return nil // checked by their own commands
+	}
+	t, err := tpl.get(s.Template)
+	if err != nil {
+		return err
+	}
+	_, err = t.Render(render.Input{Contact: ct, Sender: d.o.Sender, Campaign: c.Name, Step: s.ID})
+	var fe render.FieldErrors
+	if asFieldErrors(err, &fe) {
+		return missingErr(fe)
+	}
+	return err
+}
+
+// missingErr is the one-line reason plan shows.
+type missingErr render.FieldErrors
+
+func (m missingErr) Error() string {
+	return "missing field " + strings.Join(render.FieldErrors(m).Fields(), ", ")
+}
+
+// templates loads each template once per tick or plan, so that an edit
+// made while rapport runs is used from the next tick on.
+type templates struct {
+	dir   string
+	cache map[string]*render.Template
+	errs  map[string]error
+}
+
+func newTemplates(dir string) *templates {
+	return &templates{dir: dir, cache: map[string]*render.Template{}, errs: map[string]error{}}
+}
+
+func (t *templates) get(name string) (*render.Template, error) {
+	if tp, ok := t.cache[name]; ok {
+		return tp, nil
+	}
+	if err, ok := t.errs[name]; ok {
+		return nil, err
+	}
+	tp, err := render.Load(t.dir, name)
+	if err != nil {
+		t.errs[name] = err
+		return nil, err
+	}
+	t.cache[name] = tp
+	return tp, nil
+}
+
+// SetSentCopy sets (or, with nil, unsets) where copies of sent notes go.
+func (d *Dispatcher) SetSentCopy(f SentFolder) { d.o.SentCopy = f }

@@ -1,0 +1,80 @@
+package dispatch
+
+import (
+	"context"
+	"time"
+
+	"rapport/internal/campaign"
+	"rapport/internal/contact"
+	"rapport/internal/store"
+)
+
+// Facts gathers, for one campaign at now, every contact the plan must
+// consider: the audience and everyone who has started the campaign in the
+// current round, with their journal rows and engagement.
+func Facts(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.Time) ([]campaign.Facts, error) {
+	round := c.Round(now)
+	sends, err := st.Sends(ctx, store.SendFilter{Campaign: c.Name})
+	if err != nil {
+		return nil, err
+	}
+	byContact := map[int64]map[string]*contact.Send{}
+	for _, sd := range sends {
+		if sd.Round != round {
+			continue
+		}
+		if byContact[sd.ContactID] == nil {
+			byContact[sd.ContactID] = map[string]*contact.Send{}
+		}
+		byContact[sd.ContactID][sd.Step] = sd
+	}
+	contacts, err := st.Contacts(ctx, audienceFilter(c))
+	if err != nil {
+		return nil, err
+	}
+	contacts, err = addEnrolled(ctx, st, contacts, byContact)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := st.Engagements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]campaign.Facts, 0, len(contacts))
+	for _, ct := range contacts {
+		s := byContact[ct.ID]
+		if s == nil && !c.Audience.Admits(ct) {
+			continue
+		}
+		e := eng[ct.ID]
+		out = append(out, campaign.Facts{Contact: ct, Sends: s, EngagedAt: e.EngagedAt,
+			AutoRepliedAt: e.AutoRepliedAt, HoldUntil: e.HoldUntil})
+	}
+	return out, nil
+}
+
+// audienceFilter narrows the contacts read from the store by kind and tag
+// (cheap, indexed); Plan applies the whole audience rule.
+func audienceFilter(c *campaign.Campaign) store.Filter {
+	return store.Filter{Kinds: c.Audience.Kinds, Tags: c.Audience.Tags}
+}
+
+// addEnrolled adds the contacts who started the campaign but no longer
+// match the audience filter, so the plan can say they left it.
+func addEnrolled(ctx context.Context, st *store.Store, list []*contact.Contact, enrolled map[int64]map[string]*contact.Send) ([]*contact.Contact, error) {
+	have := make(map[int64]bool, len(list))
+	for _, c := range list {
+		have[c.ID] = true
+	}
+	var missing []int64
+	for id := range enrolled {
+		if !have[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return list, nil
+	}
+	more, err := st.Contacts(ctx, store.Filter{IDs: missing})
+	return append(list, more...), err
+}

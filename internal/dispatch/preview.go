@@ -1,0 +1,73 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wneessen/go-mail"
+
+	"rapport/internal/campaign"
+	"rapport/internal/contact"
+	"rapport/internal/mailer"
+	"rapport/internal/render"
+)
+
+// Compose renders the exact message a step would send to a contact now,
+// threaded as it would be, with a fresh Message-ID. to, when not empty,
+// replaces the recipient (a test send to the user). Nothing is recorded.
+func (d *Dispatcher) Compose(ctx context.Context, c *campaign.Campaign, s *campaign.Step, ct *contact.Contact, to string) (*mail.Msg, error) {
+	if s.Channel != "email" {
+		return nil, fmt.Errorf("step %q is a %s step: preview it with `rapport letters`", s.ID, s.Channel)
+	}
+	it := campaign.Item{Contact: ct, Step: s, Index: c.Index(s.ID)}
+	p, err := d.prepare(ctx, newTemplates(d.o.Templates), c, it, c.Round(d.o.Now()))
+	if err != nil {
+		return nil, err
+	}
+	if to != "" {
+		cp := *ct
+		cp.Email = to
+		p.item.Contact = &cp
+	}
+	return d.build(p, mailer.NewMessageID(messageDomain(d.o.Sender.Email), d.o.Now()))
+}
+
+// Problem is one note that cannot be written for one contact.
+type Problem struct {
+	Campaign string
+	Step     string
+	Contact  *contact.Contact
+	Err      error // render.FieldErrors for missing fields
+}
+
+// CheckCampaign renders every email step of c for every contact of its
+// audience and everyone already in it, and returns what fails: each
+// missing field by contact and step.
+func (d *Dispatcher) CheckCampaign(ctx context.Context, c *campaign.Campaign) ([]Problem, int, error) {
+	facts, err := Facts(ctx, d.o.Store, c, d.o.Now())
+	if err != nil {
+		return nil, 0, err
+	}
+	tpl := newTemplates(d.o.Templates)
+	var out []Problem
+	for _, s := range c.Steps {
+		if s.Channel != "email" {
+			continue
+		}
+		t, err := tpl.get(s.Template)
+		if err != nil {
+			out = append(out, Problem{Campaign: c.Name, Step: s.ID, Err: err})
+			continue
+		}
+		for _, f := range facts {
+			if f.Contact.Email == "" {
+				continue
+			}
+			_, err := t.Render(render.Input{Contact: f.Contact, Sender: d.o.Sender, Campaign: c.Name, Step: s.ID})
+			if err != nil {
+				out = append(out, Problem{Campaign: c.Name, Step: s.ID, Contact: f.Contact, Err: err})
+			}
+		}
+	}
+	return out, len(facts), nil
+}
