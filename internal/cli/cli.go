@@ -1,0 +1,258 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"rapport/internal/config"
+	"rapport/internal/store"
+)
+
+// Env is what a run of rapport takes from the world; tests replace parts.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Now            func() time.Time
+	After          func(time.Duration) <-chan time.Time
+	Getenv         func(string) string
+}
+
+// Run runs rapport with args (without the program name) and returns the
+// exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return RunEnv(ctx, Env{Stdin: stdin, Stdout: stdout, Stderr: stderr}, args)
+}
+
+// RunEnv is Run with an explicit environment.
+func RunEnv(ctx context.Context, env Env, args []string) int {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.After == nil {
+		env.After = time.After
+	}
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	a := &app{env: env, stdout: env.Stdout, stderr: env.Stderr}
+	defer a.close()
+	cmds := commands()
+	globals, rest := splitGlobals(args)
+	cmd, rest := findCommand(cmds, rest)
+	if cmd == nil {
+		return a.topLevel(cmds, globals, rest)
+	}
+	fs := a.flagSet(cmd)
+	pos, err := parseInterleaved(fs, append(globals, rest...))
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err == nil {
+		a.setupLog(cmd.name == "run")
+		err = cmd.run(ctx, a, pos)
+	}
+	return exitCode(err, cmd.name, a.stderr)
+}
+
+// command is one subcommand.
+type command struct {
+	name    string // "import", "contacts list"
+	args    string // "FILE [flags]"
+	summary string
+	help    string // longer description
+	example string
+	setup   func(fs *flag.FlagSet)
+	run     func(ctx context.Context, a *app, args []string) error
+}
+
+func commands() []*command {
+	return []*command{
+		cmdInit(), cmdCheck(), cmdImport(),
+		cmdContactsList(), cmdContactsShow(), cmdContactsStage(), cmdContactsExport(),
+		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
+		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
+		cmdStatus(), cmdRun(), cmdInboxSync(),
+		cmdDemo(),
+	}
+}
+
+func findCommand(cmds []*command, args []string) (*command, []string) {
+	for _, n := range []int{2, 1} {
+		if len(args) < n {
+			continue
+		}
+		name := strings.Join(args[:n], " ")
+		for _, c := range cmds {
+			if c.name == name {
+				return c, args[n:]
+			}
+		}
+	}
+	return nil, args
+}
+
+// app is one run of rapport: its output, its flags, and what it opened.
+type app struct {
+	env            Env
+	stdout, stderr io.Writer
+	configPath     string
+	json           bool
+	quiet, verbose bool
+	log            *slog.Logger
+	cfg            *config.Config
+	st             *store.Store
+}
+
+func (a *app) flagSet(c *command) *flag.FlagSet {
+	fs := flag.NewFlagSet("rapport "+c.name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	def := a.env.Getenv("RAPPORT_CONFIG")
+	if def == "" {
+		def = "rapport.toml"
+	}
+	fs.StringVar(&a.configPath, "config", def, "the config file (env RAPPORT_CONFIG)")
+	fs.BoolVar(&a.json, "json", false, "machine-readable JSON on stdout, nothing else on stdout")
+	fs.BoolVar(&a.quiet, "q", false, "quiet: only errors")
+	fs.BoolVar(&a.verbose, "v", false, "verbose: more detail in logs")
+	if c.setup != nil {
+		c.setup(fs)
+	}
+	fs.Usage = func() { a.commandHelp(c, fs) }
+	return fs
+}
+
+func (a *app) commandHelp(c *command, fs *flag.FlagSet) {
+	w := a.stdout
+	fmt.Fprintf(w, "Usage: rapport %s %s\n\n%s\n", c.name, c.args, c.summary)
+	if c.help != "" {
+		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.help))
+	}
+	fmt.Fprintln(w, "\nFlags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(a.stderr)
+	if c.example != "" {
+		fmt.Fprintf(w, "\nExample:\n%s\n", indent(strings.TrimSpace(c.example)))
+	}
+}
+
+func (a *app) topLevel(cmds []*command, globals, rest []string) int {
+	if len(rest) == 0 || rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
+		if len(rest) > 1 {
+			if c, _ := findCommand(cmds, rest[1:]); c != nil {
+				a.commandHelp(c, a.flagSet(c))
+				return exitOK
+			}
+		}
+		a.overview(cmds)
+		if len(rest) == 0 && len(globals) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	fmt.Fprintf(a.stderr, "rapport: unknown command %q\nRun `rapport help` for the list of commands.\n", strings.Join(rest, " "))
+	return exitUsage
+}
+
+func (a *app) overview(cmds []*command) {
+	w := a.stdout
+	fmt.Fprint(w, "rapport sends personal notes to your referral sources from your own mailbox,\n"+
+		"follows up at a humane pace, and notices who answered.\n\nUsage: rapport COMMAND [flags]\n\nCommands:\n")
+	sorted := append([]*command(nil), cmds...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
+	for _, c := range sorted {
+		fmt.Fprintf(w, "  %-18s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, "\nGlobal flags: --config PATH, --json, -q, -v\n"+
+		"Run `rapport COMMAND --help` for a command's flags and an example.\n")
+}
+
+// setupLog logs what the daemon does at info level; the other commands
+// report on stdout and log only warnings unless -v is given.
+func (a *app) setupLog(daemon bool) {
+	level := slog.LevelWarn
+	if daemon {
+		level = slog.LevelInfo
+	}
+	switch {
+	case a.quiet:
+		level = slog.LevelError
+	case a.verbose:
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if a.isTTY() {
+		a.log = slog.New(slog.NewTextHandler(a.stderr, opts))
+	} else {
+		a.log = slog.New(slog.NewJSONHandler(a.stderr, opts))
+	}
+}
+
+// isTTY reports whether stderr is a terminal (progress bars, text logs).
+func (a *app) isTTY() bool {
+	f, ok := a.stderr.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// config loads the config once.
+func (a *app) config() (*config.Config, error) {
+	if a.cfg != nil {
+		return a.cfg, nil
+	}
+	c, err := config.Load(a.configPath)
+	if err != nil {
+		return nil, err
+	}
+	a.cfg = c
+	return c, nil
+}
+
+// store opens the store named by the config once.
+func (a *app) store(ctx context.Context) (*store.Store, error) {
+	if a.st != nil {
+		return a.st, nil
+	}
+	c, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, c.Resolve(c.Store.Path), &store.Options{Now: a.env.Now, Pipeline: &c.Pipeline})
+	if err != nil {
+		return nil, err
+	}
+	a.st = st
+	return st, nil
+}
+
+func (a *app) close() {
+	if a.st != nil {
+		a.st.Close()
+	}
+}
+
+// say prints a human line on stdout unless --json or -q is set.
+func (a *app) say(format string, args ...any) {
+	if a.json || a.quiet {
+		return
+	}
+	fmt.Fprintf(a.stdout, format+"\n", args...)
+}
+
+// note prints a human line on stderr unless -q is set (used with --json,
+// where stdout carries only JSON).
+func (a *app) note(format string, args ...any) {
+	if a.quiet {
+		return
+	}
+	fmt.Fprintf(a.stderr, format+"\n", args...)
+}

@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+
+	"rapport/internal/contact"
+	"rapport/internal/store"
+)
+
+func cmdOutboxList() *command {
+	var state string
+	return &command{
+		name:    "outbox list",
+		args:    "[--state S]",
+		summary: "notes whose outcome is uncertain (or deferred, failed) and wait for a decision",
+		help: `A note is uncertain when rapport stopped (a crash, a power cut) or the
+connection broke after the message was handed to the server: it may or may
+not have gone out. rapport looks for it in your Sent folder at start; what it
+cannot find waits here, and is never sent again without your decision.`,
+		example: "rapport outbox list\nrapport outbox list --state deferred",
+		setup: func(fs *flag.FlagSet) {
+			fs.StringVar(&state, "state", "", "sending, unknown, deferred, failed (default: sending and unknown)")
+		},
+		run: func(ctx context.Context, a *app, args []string) error {
+			if err := wantArgs(args, 0, 0, ""); err != nil {
+				return err
+			}
+			return runOutboxList(ctx, a, state)
+		},
+	}
+}
+
+type outboxJSON struct {
+	ID        int64  `json:"id"`
+	Campaign  string `json:"campaign"`
+	Step      string `json:"step"`
+	Contact   string `json:"contact"`
+	State     string `json:"state"`
+	MessageID string `json:"message_id"`
+	Subject   string `json:"subject"`
+	Error     string `json:"error"`
+	Updated   string `json:"updated"`
+}
+
+func runOutboxList(ctx context.Context, a *app, state string) error {
+	states := []contact.SendState{contact.SendSending, contact.SendUnknown}
+	if state != "" {
+		s := contact.SendState(state)
+		switch s {
+		case contact.SendSending, contact.SendUnknown, contact.SendDeferred, contact.SendFailed, contact.SendPlanned, contact.SendDropped:
+		default:
+			return usagef("--state %q is not one of sending, unknown, deferred, failed, planned, dropped", state)
+		}
+		states = []contact.SendState{s}
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	rows, err := st.Sends(ctx, store.SendFilter{States: states})
+	if err != nil {
+		return err
+	}
+	out := []outboxJSON{}
+	for _, r := range rows {
+		out = append(out, outboxJSON{ID: r.ID, Campaign: r.Campaign, Step: r.Step, Contact: r.Email, State: string(r.State),
+			MessageID: r.MessageID, Subject: r.Subject, Error: r.LastError, Updated: a.when(r.UpdatedAt)})
+	}
+	if a.json {
+		return a.printJSON(out)
+	}
+	var table [][]string
+	for _, o := range out {
+		table = append(table, []string{strconv.FormatInt(o.ID, 10), o.State, o.Contact, o.Campaign + "/" + o.Step, o.Updated, o.Error})
+	}
+	a.table([]string{"ID", "STATE", "CONTACT", "NOTE", "SINCE", "LAST ERROR"}, table)
+	if len(out) > 0 && state == "" {
+		a.say("\nDecide each: `rapport outbox resolve ID sent` (it went out), `resend`, or `drop`.")
+	}
+	return nil
+}
+
+func cmdOutboxResolve() *command {
+	return &command{
+		name:    "outbox resolve",
+		args:    "ID sent|resend|drop",
+		summary: "decide about an uncertain note: it was sent, send it again, or drop it",
+		example: "rapport outbox resolve 42 sent",
+		run: func(ctx context.Context, a *app, args []string) error {
+			if err := wantArgs(args, 2, 2, "the outbox ID and a decision (sent, resend, drop)"); err != nil {
+				return err
+			}
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return usagef("%q is not an outbox ID (see `rapport outbox list`)", args[0])
+			}
+			d := store.Decision(args[1])
+			if d != store.DecideSent && d != store.DecideResend && d != store.DecideDrop {
+				return usagef("%q is not a decision: sent, resend or drop", args[1])
+			}
+			st, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			if err := st.Resolve(ctx, id, d); err != nil {
+				return fmt.Errorf("outbox %d: %w", id, err)
+			}
+			if a.json {
+				return a.printJSON(map[string]any{"id": id, "decision": d})
+			}
+			a.say("outbox %d: %s", id, map[store.Decision]string{store.DecideSent: "recorded as sent",
+				store.DecideResend: "will be sent again at the next tick, with the same Message-ID", store.DecideDrop: "dropped; it will not be sent"}[d])
+			return nil
+		},
+	}
+}

@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"rapport/internal/contact"
+	"rapport/internal/daemon"
+	"rapport/internal/store"
+)
+
+func cmdStatus() *command {
+	return &command{
+		name:    "status",
+		summary: "is the daemon running, campaigns and their ticks, sends today against the caps, the watcher, the outbox",
+		example: "rapport status\nrapport status --json",
+		run:     runStatus,
+	}
+}
+
+type statusJSON struct {
+	Daemon struct {
+		Running bool   `json:"running"`
+		PID     int    `json:"pid,omitempty"`
+		Since   string `json:"since,omitempty"`
+	} `json:"daemon"`
+	Sending struct {
+		Paused      bool   `json:"paused"`
+		PausedWhy   string `json:"paused_reason,omitempty"`
+		LastHour    int    `json:"last_hour"`
+		PerHour     int    `json:"per_hour"`
+		Last24Hours int    `json:"last_24_hours"`
+		PerDay      int    `json:"per_day"`
+	} `json:"sending"`
+	Campaigns []campaignJSON `json:"campaigns"`
+	Watcher   string         `json:"watcher"`
+	Outbox    int            `json:"outbox_waiting"`
+	Deferred  int            `json:"deferred"`
+	Sources   []sourceJSON   `json:"sources"`
+}
+
+type sourceJSON struct {
+	Path       string `json:"path"`
+	LastImport string `json:"last_import,omitempty"`
+	Created    int    `json:"created"`
+	Updated    int    `json:"updated"`
+	Skipped    int    `json:"skipped"`
+}
+
+func runStatus(ctx context.Context, a *app, args []string) error {
+	if err := wantArgs(args, 0, 0, ""); err != nil {
+		return err
+	}
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	var s statusJSON
+	pid, since, running := daemon.Running(daemon.LockPath(st.Path()))
+	s.Daemon.Running, s.Daemon.PID = running, pid
+	if running {
+		s.Daemon.Since = a.when(since)
+	}
+	if err := a.sendingStatus(ctx, st, &s); err != nil {
+		return err
+	}
+	list, _ := a.loadCampaigns()
+	for _, c := range list {
+		cj, err := describeCampaign(ctx, st, c, a.env.Now())
+		if err != nil {
+			return err
+		}
+		s.Campaigns = append(s.Campaigns, cj)
+	}
+	s.Watcher, _, _, _ = st.Setting(ctx, watcherKey)
+	if !running {
+		s.Watcher = "not running (the daemon watches the inbox; `rapport inbox sync` checks once)"
+	}
+	for _, src := range cfg.Sources {
+		sj := sourceJSON{Path: src.Path}
+		if l, err := st.LastImport(ctx, cfg.Resolve(src.Path)); err == nil {
+			sj.LastImport, sj.Created, sj.Updated, sj.Skipped = a.when(l.At), l.Created, l.Updated, l.Skipped
+		}
+		s.Sources = append(s.Sources, sj)
+	}
+	if a.json {
+		s.Campaigns, s.Sources = nonNil(s.Campaigns), nonNil(s.Sources)
+		return a.printJSON(s)
+	}
+	printStatus(a, &s)
+	return nil
+}
+
+func (a *app) sendingStatus(ctx context.Context, st *store.Store, s *statusJSON) error {
+	why, _, paused, err := st.SendingPaused(ctx)
+	if err != nil {
+		return err
+	}
+	s.Sending.Paused, s.Sending.PausedWhy = paused, why
+	now := a.env.Now()
+	times, err := st.SentTimes(ctx, now.Add(-24*time.Hour))
+	if err != nil {
+		return err
+	}
+	for _, t := range times {
+		if now.Sub(t) < time.Hour {
+			s.Sending.LastHour++
+		}
+	}
+	s.Sending.Last24Hours, s.Sending.PerHour, s.Sending.PerDay = len(times), a.cfg.Sending.PerHour, a.cfg.Sending.PerDay
+	waiting, err := st.Sends(ctx, store.SendFilter{States: []contact.SendState{contact.SendSending, contact.SendUnknown}})
+	if err != nil {
+		return err
+	}
+	deferred, err := st.Sends(ctx, store.SendFilter{States: []contact.SendState{contact.SendDeferred}})
+	s.Outbox, s.Deferred = len(waiting), len(deferred)
+	return err
+}
+
+func printStatus(a *app, s *statusJSON) {
+	if s.Daemon.Running {
+		a.say("daemon:    running (pid %d, since %s)", s.Daemon.PID, s.Daemon.Since)
+	} else {
+		a.say("daemon:    not running (`rapport run` starts it)")
+	}
+	if s.Sending.Paused {
+		a.say("sending:   PAUSED: %s", s.Sending.PausedWhy)
+	}
+	a.say("sent:      %d in the last hour (cap %d), %d in 24 hours (cap %d)", s.Sending.LastHour, s.Sending.PerHour,
+		s.Sending.Last24Hours, s.Sending.PerDay)
+	a.say("watcher:   %s", s.Watcher)
+	a.say("outbox:    %d waiting for your decision, %d to retry", s.Outbox, s.Deferred)
+	for _, c := range s.Campaigns {
+		a.say("campaign:  %-20s %-8s last %-16s next %s", c.Name, c.State, orDash(c.LastTick), orDash(c.NextTick))
+	}
+	for _, src := range s.Sources {
+		a.say("source:    %s, last import %s (%d new, %d updated, %d skipped)", src.Path, orDash(src.LastImport), src.Created, src.Updated, src.Skipped)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"rapport/internal/campaign"
+	"rapport/internal/config"
+	"rapport/internal/daemon"
+	"rapport/internal/dispatch"
+	"rapport/internal/imapconn"
+	"rapport/internal/mailer"
+	"rapport/internal/render"
+	"rapport/internal/schedule"
+)
+
+// campaigns loads every campaign file; a file with problems is an error
+// naming it (use loadCampaigns to get the good ones and the problems).
+func (a *app) campaigns() ([]*campaign.Campaign, error) {
+	list, errs := a.loadCampaigns()
+	if len(errs) > 0 {
+		return list, invalid(errors.Join(errs...))
+	}
+	return list, nil
+}
+
+func (a *app) loadCampaigns() ([]*campaign.Campaign, []error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, []error{err}
+	}
+	return campaign.LoadDir(cfg.Resolve(cfg.Paths.Campaigns), a.campaignEnv())
+}
+
+func (a *app) campaignEnv() campaign.Env {
+	cfg := a.cfg
+	tdir := cfg.Resolve(cfg.Paths.Templates)
+	return campaign.Env{Location: cfg.Location, Pipeline: cfg.Pipeline, Kinds: cfg.Contacts.Kinds,
+		Templates: func(channel, name string) error {
+			dir := tdir
+			if channel == "letter" {
+				dir = cfg.Resolve(cfg.Paths.Letters)
+			}
+			if _, err := os.Stat(filepath.Join(dir, name+".md")); err != nil {
+				return fmt.Errorf("template %q: there is no %s", name, filepath.Join(dir, name+".md"))
+			}
+			return nil
+		}}
+}
+
+// campaign loads one campaign by name.
+func (a *app) campaign(name string) (*campaign.Campaign, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	dir := cfg.Resolve(cfg.Paths.Campaigns)
+	list, errs := campaign.LoadDir(dir, a.campaignEnv())
+	c, ferr := campaign.Find(list, name)
+	if ferr == nil {
+		return c, nil
+	}
+	for _, e := range errs {
+		var ce *campaign.Error
+		if errors.As(e, &ce) && strings.Contains(e.Error(), name+".toml") {
+			return nil, invalid(e)
+		}
+	}
+	return nil, usagef("%v", ferr)
+}
+
+// sender is [identity] as templates see it.
+func (a *app) sender() render.Sender {
+	id := a.cfg.Identity
+	return render.Sender{Name: id.Name, Email: id.Email, ReplyTo: id.ReplyTo, Practice: id.Practice,
+		Phone: id.Phone, PostalAddress: id.PostalAddress, BookingURL: id.BookingURL, Signature: id.Signature}
+}
+
+// dispatcher wires a Dispatcher; with send it also connects the mailer
+// (lazily: nothing is dialled until the first message).
+func (a *app) dispatcher(ctx context.Context, send bool) (*dispatch.Dispatcher, func(), error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	win, _ := schedule.ParseWindow(cfg.Sending.Window)
+	hol, _ := schedule.ParseHolidays(cfg.Sending.Holidays)
+	o := dispatch.Options{Store: st, Templates: cfg.Resolve(cfg.Paths.Templates), Sender: a.sender(),
+		Window: win, Holidays: hol, Location: cfg.Location, Now: a.env.Now, Log: a.log,
+		Sleep: func(ctx context.Context, d time.Duration) error { return daemon.Sleep(ctx, clockOf(a), d) },
+		ListUnsubscribe: cfg.Sending.ListUnsubscribe,
+		Limits: mailer.Limits{PerHour: cfg.Sending.PerHour, PerDay: cfg.Sending.PerDay,
+			MinGap: cfg.Sending.MinGap.Duration, Jitter: cfg.Sending.Jitter.Duration}}
+	closer := func() {}
+	if send {
+		mc, err := a.mailer(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		o.Mailer = mc
+		closer = func() { mc.Close() }
+	}
+	return dispatch.New(o), closer, nil
+}
+
+// mailer builds the SMTP client from [smtp].
+func (a *app) mailer(ctx context.Context) (*mailer.Client, error) {
+	cfg := a.cfg
+	s := cfg.SMTP
+	if s.Host == "" {
+		return nil, invalidf("%s: [smtp] host is not set: rapport needs your mail server to send", cfg.Path)
+	}
+	pw, err := s.Secret(ctx, "smtp")
+	if err != nil {
+		return nil, invalid(err)
+	}
+	roots, err := a.roots(s.CAFile)
+	if err != nil {
+		return nil, err
+	}
+	dsn := s.DSN == nil || *s.DSN
+	return mailer.New(mailer.Options{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username,
+		Password: pw, Auth: s.Auth, RootCAs: roots, Timeout: s.Timeout.Duration, DSN: dsn})
+}
+
+// imapOptions builds the IMAP connection options from [imap].
+func (a *app) imapOptions(ctx context.Context) (imapconn.Options, error) {
+	cfg := a.cfg
+	s := cfg.IMAP
+	if s.Host == "" {
+		return imapconn.Options{}, invalidf("%s: [imap] host is not set", cfg.Path)
+	}
+	pw, err := s.Secret(ctx, "imap")
+	if err != nil {
+		return imapconn.Options{}, invalid(err)
+	}
+	roots, err := a.roots(s.CAFile)
+	if err != nil {
+		return imapconn.Options{}, err
+	}
+	timeout := s.Timeout.Duration
+	if timeout == 0 {
+		timeout = time.Minute
+	}
+	return imapconn.Options{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username,
+		Password: pw, Auth: s.Auth, RootCAs: roots, Timeout: timeout}, nil
+}
+
+// roots loads a private CA, or returns nil for the system's.
+func (a *app) roots(caFile string) (*x509.CertPool, error) {
+	if caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(a.cfg.Resolve(caFile))
+	if err != nil {
+		return nil, fmt.Errorf("ca_file: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, invalidf("ca_file %s holds no PEM certificate", caFile)
+	}
+	return pool, nil
+}
+
+// sentFolder opens the IMAP Sent folder for copies and recovery, or nil
+// when copies are not wanted and recovery is not asked for.
+func (a *app) sentFolder(ctx context.Context) (*mailer.SentFolder, error) {
+	o, err := a.imapOptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return mailer.OpenSentFolder(ctx, o, a.cfg.IMAP.Sent)
+}
+
+// wantSentCopy decides whether rapport appends a copy to Sent.
+func wantSentCopy(cfg *config.Config) bool {
+	switch cfg.SMTP.SentCopy {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return cfg.IMAP.Host != "" && !mailer.ProviderSavesSent(cfg.SMTP.Host)
+}
