@@ -56,6 +56,7 @@ type Server struct {
 	smtp   *smtp.Server
 	imap   *imapserver.Server
 	addrs  addrs
+	lns    []net.Listener // closed by stop: Serve may not have seen them yet
 
 	mu        sync.Mutex
 	users     map[string]*user // by lower-case address
@@ -128,6 +129,10 @@ func (s *Server) Restart() error {
 }
 
 func (s *Server) stop() {
+	for _, ln := range s.lns {
+		ln.Close()
+	}
+	s.lns = nil
 	s.smtp.Close()
 	s.imap.Close()
 	s.DropConnections() // hung sessions too
@@ -160,10 +165,10 @@ func (s *Server) listen() error {
 func (s *Server) serve(addr string, implicitTLS, isSMTP bool) (string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		s.smtp.Close()
-		s.imap.Close()
+		s.stop()
 		return "", fmt.Errorf("localmail: listen on %s: %w", addr, err)
 	}
+	s.lns = append(s.lns, ln)
 	var l net.Listener = &trackingListener{Listener: ln, srv: s, smtp: isSMTP}
 	if implicitTLS {
 		l = tls.NewListener(l, s.ca.serverConfig())

@@ -1,0 +1,137 @@
+package mailer
+
+import (
+	"context"
+	"sync"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Client sends messages over one SMTP connection, opened on the first Send
+// and kept for the next ones. It is safe for concurrent use; sends are
+// serialised.
+type Client struct {
+	o Options
+
+	mu     sync.Mutex
+	gm     *gomail.Client
+	dialer *dialer
+	open   bool // gm holds a live connection
+}
+
+// New checks o and returns a Client. It does no I/O.
+func New(o Options) (*Client, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	c := &Client{o: o}
+	gm, d, err := newGoMail(o)
+	if err != nil {
+		return nil, err
+	}
+	c.gm, c.dialer = gm, d
+	return c, nil
+}
+
+func newGoMail(o Options) (*gomail.Client, *dialer, error) {
+	d := &dialer{o: o}
+	gm, err := gomail.NewClient(o.host(), o.goMail(d.dial)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return gm, d, nil
+}
+
+// Check connects, secures the connection, logs in and says goodbye, on a
+// connection of its own. Its error is an *Error naming the step that
+// failed (connect, tls, auth).
+func (c *Client) Check(ctx context.Context) error {
+	gm, d, err := newGoMail(c.o)
+	if err != nil {
+		return err
+	}
+	sc, err := gm.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return classifyDial(err).Err
+	}
+	if err := gm.CloseWithSMTPClient(sc); err != nil {
+		if conn := d.conn(); conn != nil {
+			conn.Close()
+		}
+	}
+	return nil
+}
+
+// Send sends one message (see Build) and says what came of it. It opens
+// the connection if needed. When the connection turns out to be lost, or
+// the server answers 421, before the message data was handed over, it
+// reconnects and tries once more: the server cannot have accepted
+// anything. It never sends again after the final dot: a lost answer there
+// is Unknown.
+func (c *Client) Send(ctx context.Context, msg *gomail.Msg) Result {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return classifyDial(err)
+	}
+	res := c.attempt(ctx, msg)
+	if res.retry && ctx.Err() == nil {
+		res = c.attempt(ctx, msg)
+	}
+	return res
+}
+
+// attempt sends msg once, connecting first if needed.
+func (c *Client) attempt(ctx context.Context, msg *gomail.Msg) Result {
+	if !c.open {
+		if err := c.dial(ctx); err != nil {
+			c.drop()
+			return classifyDial(err)
+		}
+		c.open = true
+	}
+	conn := c.dialer.conn()
+	stop := context.AfterFunc(ctx, conn.cancel)
+	err := c.gm.Send(msg)
+	cancelled := !stop()
+	res := Classify(AttemptOf(msg, err))
+	if res.broken || cancelled {
+		c.drop()
+		res.retry = res.retry && !cancelled
+	}
+	return res
+}
+
+// dial connects, says EHLO, secures and logs in. ctx can interrupt every
+// step, not only the TCP connect go-mail hands it to.
+func (c *Client) dial(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() {
+		if conn := c.dialer.conn(); conn != nil {
+			conn.cancel()
+		}
+	})
+	defer stop()
+	return c.gm.DialWithContext(ctx)
+}
+
+// drop forgets the connection without a QUIT: it is broken or its state
+// is unknown. The next Send dials again.
+func (c *Client) drop() {
+	if conn := c.dialer.take(); conn != nil {
+		conn.Close()
+	}
+	c.open = false
+}
+
+// Close says QUIT and closes the connection, if one is open. The Client
+// may be used again afterwards; it reconnects.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.open {
+		return nil
+	}
+	err := c.gm.Close()
+	c.drop()
+	return err
+}
