@@ -12,6 +12,7 @@ import (
 	"rapport/internal/daemon"
 	"rapport/internal/dispatch"
 	"rapport/internal/sheet"
+	"rapport/internal/store"
 )
 
 func cmdRun() *command {
@@ -49,8 +50,12 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 			}
 		}
 	}()
-	return daemon.Run(ctx, daemon.Options{Store: st, LockPath: daemon.LockPath(st.Path()), Reload: reload,
-		Log: a.log, Clock: clockOf(a), Load: func(ctx context.Context) (*daemon.Runtime, error) { return a.runtime(ctx) }})
+	return daemon.Run(ctx, a.daemonOptions(st, reload))
+}
+
+func (a *app) daemonOptions(st *store.Store, reload <-chan struct{}) daemon.Options {
+	return daemon.Options{Store: st, LockPath: daemon.LockPath(st.Path()), Reload: reload,
+		Log: a.log, Clock: clockOf(a), Load: func(ctx context.Context) (*daemon.Runtime, error) { return a.runtime(ctx) }}
 }
 
 // runtime builds the daemon's setup from the files as they are now: a
