@@ -92,8 +92,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // mailUser is a user whose rapport.toml points at in-process mail servers.
 func mailUser(t *testing.T) (*user, *localmail.Server) {
@@ -223,4 +227,3 @@ func stageOf(t *testing.T, st *store.Store, email string) contact.Stage {
 	}
 	return c.Stage
 }
-

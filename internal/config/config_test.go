@@ -44,7 +44,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	if c.Sending.MinGap.Duration != 45*time.Second || c.Sending.AutoReplyPause.Duration != 7*24*time.Hour {
 		t.Errorf("sending = %+v", c.Sending)
 	}
-	if c.Location.String() != "America/Chicago" || !strings.Contains(c.Identity.Signature, "Warmly,") {
+	if c.Location.String() != "America/Chicago" || !strings.Contains(c.Identity.Signature, "Anna Lee, LMFT\nLee Family Therapy") {
 		t.Errorf("location %v signature %q", c.Location, c.Identity.Signature)
 	}
 	if c.Resolve("rapport.db") != filepath.Join(c.Dir, "rapport.db") {
