@@ -74,6 +74,9 @@ func (c *Client) Send(ctx context.Context, msg *gomail.Msg) Result {
 	if err := ctx.Err(); err != nil {
 		return classifyDial(err)
 	}
+	if msg.IsDelivered() { // go-mail never clears it: sending again would duplicate
+		return result(Paused, StepMessage, reply{}, "this message object was already sent once; rapport never sends it again (build a new one); this is a bug in rapport, please report it", nil)
+	}
 	res := c.attempt(ctx, msg)
 	if res.retry && ctx.Err() == nil {
 		res = c.attempt(ctx, msg)

@@ -322,3 +322,18 @@ func TestDebugLogHasNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestNeverSendsADeliveredMessageAgain(t *testing.T) {
+	srv := mailServer(t, localmail.Options{})
+	c := newClient(t, smtpOptions(t, srv))
+	msg := note(t, "a@x.test")
+	if res := send(t, c, msg); res.Outcome != Sent {
+		t.Fatal(res)
+	}
+	if res := send(t, c, msg); res.Outcome != Paused || res.Step != StepMessage {
+		t.Fatalf("second Send of the same message: %+v", res)
+	}
+	if n := received(srv, messageID(msg)); n != 1 {
+		t.Errorf("received %d copies", n)
+	}
+}

@@ -87,8 +87,10 @@ type dialer struct {
 	last *stepConn
 }
 
-func (d *dialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	raw, err := (&net.Dialer{Timeout: d.o.timeout()}).DialContext(ctx, network, addr)
+// The address go-mail passes is ignored: it joins host and port without
+// brackets, which breaks IPv6 literals.
+func (d *dialer) dial(ctx context.Context, network, _ string) (net.Conn, error) {
+	raw, err := (&net.Dialer{Timeout: d.o.timeout()}).DialContext(ctx, network, d.o.addr())
 	if err != nil {
 		return nil, &stepError{StepConnect, err}
 	}

@@ -88,13 +88,17 @@ func (f *SentFolder) Append(ctx context.Context, raw []byte, when time.Time) err
 func (f *SentFolder) Find(ctx context.Context, messageIDs []string) (map[string]bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	defer f.guard(ctx)()
-	if _, err := f.c.Select(f.name, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+	done := f.guard(ctx)
+	_, err := f.c.Select(f.name, &imap.SelectOptions{ReadOnly: true}).Wait()
+	done()
+	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", f.name, err)
 	}
 	found := make(map[string]bool, len(messageIDs))
 	for _, id := range messageIDs {
+		done := f.guard(ctx) // per ID: a long list must not hit one timeout
 		ok, err := f.has(id)
+		done()
 		if err != nil {
 			return nil, err
 		}
