@@ -50,14 +50,15 @@ func (c *Client) Check(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	stop := context.AfterFunc(ctx, d.cancel)
+	defer stop()
 	sc, err := gm.DialToSMTPClientWithContext(ctx)
 	if err != nil {
 		return classifyDial(err).Err
 	}
-	if err := gm.CloseWithSMTPClient(sc); err != nil {
-		if conn := d.conn(); conn != nil {
-			conn.Close()
-		}
+	gm.CloseWithSMTPClient(sc) // QUIT; its answer does not matter
+	if conn := d.take(); conn != nil {
+		conn.Close()
 	}
 	return nil
 }
@@ -108,11 +109,7 @@ func (c *Client) attempt(ctx context.Context, msg *gomail.Msg) Result {
 // dial connects, says EHLO, secures and logs in. ctx can interrupt every
 // step, not only the TCP connect go-mail hands it to.
 func (c *Client) dial(ctx context.Context) error {
-	stop := context.AfterFunc(ctx, func() {
-		if conn := c.dialer.conn(); conn != nil {
-			conn.cancel()
-		}
-	})
+	stop := context.AfterFunc(ctx, c.dialer.cancel)
 	defer stop()
 	return c.gm.DialWithContext(ctx)
 }

@@ -118,6 +118,13 @@ func (d *dialer) take() *stepConn {
 	return c
 }
 
+// cancel interrupts the connection being set up or used, if any.
+func (d *dialer) cancel() {
+	if c := d.conn(); c != nil {
+		c.cancel()
+	}
+}
+
 // conn is the connection of the last dial.
 func (d *dialer) conn() *stepConn {
 	d.mu.Lock()

@@ -95,7 +95,6 @@ func send(t testing.TB, c *Client, msg *gomail.Msg) Result {
 	return c.Send(ctx, msg)
 }
 
-
 func port(t testing.TB, addr string) int {
 	t.Helper()
 	_, p, err := net.SplitHostPort(addr)
