@@ -173,3 +173,16 @@ func TestDemoRunsTheWholeLoop(t *testing.T) {
 		}
 	}
 }
+
+func TestListByCampaign(t *testing.T) {
+	u := newUser(t)
+	u.run("import", "testdata/messy.csv")
+	var list []struct{ Email string }
+	u.json(&list, "contacts", "list", "--campaign", "intro-physicians")
+	if len(list) != 1 || !strings.EqualFold(list[0].Email, "lee@clinic.test") {
+		t.Errorf("the physicians' campaign lists %+v", list)
+	}
+	if _, _, code := u.run("contacts", "list", "--campaign", "nope"); code != 2 {
+		t.Errorf("unknown campaign: exit %d", code)
+	}
+}

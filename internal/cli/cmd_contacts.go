@@ -9,18 +9,21 @@ import (
 	"strings"
 
 	"rapport/internal/contact"
+	"rapport/internal/dispatch"
 	"rapport/internal/store"
 )
 
 // contactFilter holds the filter flags shared by list and export.
 type contactFilter struct {
 	stages, tags, kinds listFlag
+	campaign            string
 }
 
 func (f *contactFilter) setup(fs *flag.FlagSet) {
 	fs.Var(&f.stages, "stage", "only contacts in this stage (repeatable)")
 	fs.Var(&f.tags, "tag", "only contacts with this tag (repeatable: any of them)")
 	fs.Var(&f.kinds, "kind", "only contacts of this kind (repeatable)")
+	fs.StringVar(&f.campaign, "campaign", "", "only contacts in this campaign: its audience and everyone it has written to")
 }
 
 func (f *contactFilter) filter(a *app) (store.Filter, error) {
@@ -55,14 +58,37 @@ func (f *contactFilter) contacts(ctx context.Context, a *app) ([]*contact.Contac
 	if err != nil {
 		return nil, err
 	}
+	if f.campaign != "" {
+		if filter.IDs, err = a.campaignMembers(ctx, f.campaign); err != nil || len(filter.IDs) == 0 {
+			return nil, err
+		}
+	}
 	return st.Contacts(ctx, filter)
+}
+
+// campaignMembers lists the IDs of a campaign's audience and of everyone
+// it has already written to this round.
+func (a *app) campaignMembers(ctx context.Context, name string) ([]int64, error) {
+	c, err := a.campaign(name)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := dispatch.Facts(ctx, a.st, c, a.env.Now())
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(facts))
+	for _, f := range facts {
+		ids = append(ids, f.Contact.ID)
+	}
+	return ids, nil
 }
 
 func cmdContactsList() *command {
 	var f contactFilter
 	return &command{
 		name:    "contacts list",
-		args:    "[--stage S] [--tag T] [--kind K]",
+		args:    "[--stage S] [--tag T] [--kind K] [--campaign C]",
 		summary: "list contacts",
 		example: "rapport contacts list --stage new --tag pediatrics\nrapport contacts list --json > contacts.json",
 		setup:   f.setup,
