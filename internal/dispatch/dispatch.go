@@ -151,10 +151,21 @@ func (d *Dispatcher) check(tpl *templates, c *campaign.Campaign, s *campaign.Ste
 	if err != nil {
 		return err
 	}
-	_, err = t.Render(render.Input{Contact: ct, Sender: d.o.Sender, Campaign: c.Name, Step: s.ID})
+	in := render.Input{Contact: ct, Sender: d.o.Sender, Campaign: c.Name, Step: s.ID}
+	key, cacheable := t.ShapeKey(in)
+	key = s.Template + "\x00" + key
+	if cacheable {
+		if err, ok := tpl.checked[key]; ok {
+			return err
+		}
+	}
+	_, err = t.Render(in)
 	var fe render.FieldErrors
 	if asFieldErrors(err, &fe) {
-		return missingErr(fe)
+		err = missingErr(fe)
+	}
+	if cacheable {
+		tpl.checked[key] = err
 	}
 	return err
 }
@@ -172,10 +183,14 @@ type templates struct {
 	dir   string
 	cache map[string]*render.Template
 	errs  map[string]error
+	// checked holds the outcome of a render check by template and shape
+	// (see render.Template.ShapeKey): contacts whose fields are empty in
+	// the same places pass or fail alike, so thousands need a few renders.
+	checked map[string]error
 }
 
 func newTemplates(dir string) *templates {
-	return &templates{dir: dir, cache: map[string]*render.Template{}, errs: map[string]error{}}
+	return &templates{dir: dir, cache: map[string]*render.Template{}, errs: map[string]error{}, checked: map[string]error{}}
 }
 
 func (t *templates) get(name string) (*render.Template, error) {

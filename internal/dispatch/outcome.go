@@ -43,22 +43,15 @@ func outcome(sd *contact.Send, res mailer.Result, now time.Time) store.Outcome {
 			o.State, o.Why = contact.SendFailed, fmt.Sprintf("gave up after %d attempts: %s", sd.Attempts, o.Why)
 		}
 	case mailer.Failed:
-		o.State, o.Bounce = contact.SendFailed, addressRefused(res)
+		// The mailer says Failed only for a refused address (a refused
+		// message pauses sending instead): the contact bounces.
+		o.State, o.Bounce = contact.SendFailed, true
 	case mailer.Unknown:
 		o.State = contact.SendUnknown
 	default: // Paused: the message did not leave
 		o.State = contact.SendPlanned
 	}
 	return o
-}
-
-// addressRefused tells a refused address (the contact bounces) from a
-// refused message (too large, say), which says nothing about the address.
-func addressRefused(res mailer.Result) bool {
-	if res.Enhanced != "" {
-		return strings.HasPrefix(res.Enhanced, "5.1.") || res.Enhanced == "5.2.1"
-	}
-	return res.Code == 550 || res.Code == 551 || res.Code == 553
 }
 
 func describe(res mailer.Result) string {

@@ -24,6 +24,7 @@ type Template struct {
 	refs   []fieldRef      // what each __req call stands for
 	acts   []action        // what each __out call stands for
 	fields map[string]bool // every field the template refers to, from the root
+	shape  shapeCache
 }
 
 // part is one of the templates a file holds: the body, or a front-matter
