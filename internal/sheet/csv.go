@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,14 +24,17 @@ type csvSource struct {
 
 func (s *csvSource) next() ([]string, int, error) {
 	rec, err := s.r.Read()
-	line, _ := s.r.FieldPos(0)
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
+	switch {
+	case errors.As(err, &pe):
 		// A broken quote spoils this record, not the file: report the line
 		// as a bad row and go on.
 		return nil, pe.StartLine, &RowError{Row: pe.StartLine, Message: "the quotes in this line do not match up: " + pe.Err.Error()}
+	case err != nil:
+		return nil, 0, err
 	}
-	return rec, line, err
+	line, _ := s.r.FieldPos(0)
+	return rec, line, nil
 }
 
 func (s *csvSource) close() error { return nil }
@@ -93,7 +95,7 @@ func decodeText(raw []byte) ([]byte, string, error) {
 	}
 	out, err := enc.NewDecoder().Bytes(raw)
 	if err != nil {
-		return nil, "", fmt.Errorf("cannot be read as %s text: %w", name, err)
+		return nil, "", fmt.Errorf("the file cannot be read as %s text: %w", name, err)
 	}
 	return out, name, nil
 }
@@ -131,50 +133,4 @@ func mostCommon(counts map[byte]int) rune {
 		}
 	}
 	return rune(best)
-}
-
-// readHead reads ahead the rows the header is looked for in: up to 20
-// non-blank rows, within the first 1000. Every row read is kept, to be
-// returned by Next once the header is known.
-func (r *Reader) readHead() ([]bufRow, error) {
-	var head []bufRow
-	for len(head) < headerSearchRows {
-		cells, num, err := r.src.next()
-		var re *RowError
-		switch {
-		case errors.Is(err, io.EOF):
-			return head, nil
-		case errors.As(err, &re):
-			continue
-		case err != nil:
-			return head, err
-		}
-		if !blank(cells) {
-			head = append(head, bufRow{cells: append([]string(nil), cells...), num: num})
-		}
-		if num > headerSearchDepth {
-			break
-		}
-	}
-	return head, nil
-}
-
-func blank(cells []string) bool {
-	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// noHeader explains a file whose first rows name no contact column, showing
-// what the first row says so the user sees what rapport saw.
-func noHeader(head []bufRow) error {
-	first := headerNames(head[0].cells)
-	if len(first) > 12 {
-		first = append(first[:12], "…")
-	}
-	return fmt.Errorf("no header row with an email, name or organization column in the first %d rows (row %d says: %s); add a header row, or name the columns with --map 'Column=email'",
-		headerSearchRows, head[0].num, strings.Join(first, " | "))
 }

@@ -1,6 +1,9 @@
 package sheet
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -157,4 +160,51 @@ func cellAt(cells []string, i int) string {
 		return cells[i]
 	}
 	return ""
+}
+
+// readHead reads ahead the rows the header is looked for in: up to 20
+// non-blank rows, within the first 1000. The rows are kept, to be returned
+// by Next once the header is known; blank rows are dropped, as Next would
+// skip them. (A CSV with LazyQuotes yields no bad rows, so none is lost.)
+func (r *Reader) readHead() ([]bufRow, error) {
+	var head []bufRow
+	for len(head) < headerSearchRows {
+		cells, num, err := r.src.next()
+		var re *RowError
+		switch {
+		case errors.Is(err, io.EOF):
+			return head, nil
+		case errors.As(err, &re):
+			continue
+		case err != nil:
+			return head, err
+		}
+		if !blank(cells) {
+			head = append(head, bufRow{cells: append([]string(nil), cells...), num: num})
+		}
+		if num > headerSearchDepth {
+			break
+		}
+	}
+	return head, nil
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// noHeader explains a file whose first rows name no contact column, showing
+// what the first row says so the user sees what rapport saw.
+func noHeader(head []bufRow) error {
+	first := headerNames(head[0].cells)
+	if len(first) > 12 {
+		first = append(first[:12], "…")
+	}
+	return fmt.Errorf("no header row with an email, name or organization column in the first %d rows (row %d says: %s); add a header row, or name the columns with --map 'Column=email'",
+		headerSearchRows, head[0].num, strings.Join(first, " | "))
 }

@@ -13,3 +13,5 @@
 // contact (and store only from that orchestration); it must not import cli,
 // daemon, mailer or inbox.
 package sheet
+
+//go:generate go test -run TestGolden -update

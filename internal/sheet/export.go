@@ -159,13 +159,7 @@ func writeXLSX(w io.Writer, rows []ExportRow, keys []string) error {
 	if err := xlsxLayout(sw, header, st); err != nil {
 		return err
 	}
-	for i := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, xlsxRow(&rows[i], keys, st)); err != nil {
-			return err
-		}
-	}
-	if err := sw.Flush(); err != nil {
+	if err := xlsxRows(sw, rows, keys, st); err != nil {
 		return err
 	}
 	last, _ := excelize.CoordinatesToCellName(len(header), len(rows)+1)
@@ -200,6 +194,16 @@ func xlsxLayout(sw *excelize.StreamWriter, header []string, st exportStyle) erro
 		cells[i] = excelize.Cell{StyleID: st.bold, Value: h}
 	}
 	return sw.SetRow("A1", cells, excelize.RowOpts{StyleID: st.bold})
+}
+
+func xlsxRows(sw *excelize.StreamWriter, rows []ExportRow, keys []string, st exportStyle) error {
+	for i := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, xlsxRow(&rows[i], keys, st)); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
 }
 
 func xlsxRow(r *ExportRow, keys []string, st exportStyle) []any {

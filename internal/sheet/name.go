@@ -41,10 +41,12 @@ func wordKey(w string) string { return strings.TrimSuffix(strings.ToLower(w), ".
 
 // names fills first and last name and the title from a full-name column,
 // or takes a title off the front of a first-name cell ("Dr. Anna"). A title
-// column, when filled, wins over a title found in a name.
+// column, when filled, wins over a title found in a name. A name cell that
+// repeats the organization ("Grace Chapel" twice) names no person: it is
+// not split into a first name "Grace" and a last name "Chapel".
 func (b *builder) names() {
 	c := &b.c
-	if b.name != "" {
+	if b.name != "" && !strings.EqualFold(b.name, c.Organization) {
 		title, first, last, creds := splitName(b.name)
 		c.FirstName, c.LastName = first, last
 		b.credentials(creds)

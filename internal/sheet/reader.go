@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -89,7 +90,7 @@ func (r *Reader) useHeader(head []bufRow, p headerPick, mt matcher) error {
 	if err != nil {
 		return err
 	}
-	r.cols, r.span, r.vals = cols, len(p.names), make([]string, len(cols))
+	r.cols, r.span, r.vals = cols, len(cols), make([]string, len(cols))
 	r.headRow = head[p.at].num
 	for _, n := range notes {
 		r.notes.add(n)
@@ -267,10 +268,12 @@ func (n *notes) list() []RowError {
 func fileSize(path string, limit int64) (int64, error) {
 	info, err := os.Stat(path)
 	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return 0, errors.New("there is no such file")
 	case err != nil:
 		return 0, err
 	case info.IsDir():
-		return 0, errors.New("is a folder, not a spreadsheet file")
+		return 0, errors.New("this is a folder, not a spreadsheet file")
 	case info.Size() == 0:
 		return 0, errors.New("the file is empty")
 	case info.Size() > limit:

@@ -77,7 +77,7 @@ func (b *builder) cell(col *column, v string) *RowError {
 		return nil
 	}
 	if err := contact.CheckText(v); err != nil {
-		return b.fail(col, textProblem(err))
+		return b.fail(col, textProblem(v, err, b.r.encoding != ""))
 	}
 	if v = cleanValue(v); v == "" {
 		return nil
@@ -245,11 +245,15 @@ func (b *builder) note(col *column, msg string) {
 	b.r.notes.add(RowError{Row: b.num, Column: col.Header, Message: msg})
 }
 
-// textProblem says, for a user, what contact.CheckText found.
-func textProblem(err error) string {
-	switch {
+// textProblem says, for a user, what contact.CheckText found in v. A cell
+// running over many lines in a CSV is usually a stray quote that opened it.
+func textProblem(v string, err error, csv bool) string {
+	const msg = "line breaks are not allowed in a cell (Alt+Enter in Excel); put the text on one line"
+	switch n := strings.Count(v, "\n"); {
+	case n > 2 && csv:
+		return fmt.Sprintf("%s; this cell runs over %d lines, which can also mean a stray quote (\") opened it", msg, n+1)
 	case strings.Contains(err.Error(), "line break"):
-		return "line breaks are not allowed in a cell (Alt+Enter in Excel); put the text on one line"
+		return msg
 	case errors.Is(err, contact.ErrControl):
 		return "contains an invisible control character (" + strings.TrimPrefix(err.Error(), contact.ErrControl.Error()+": ") +
 			"); retype the cell"

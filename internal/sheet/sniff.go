@@ -41,9 +41,9 @@ func sniff(path string, limit int64) (format, error) {
 	case bytes.HasPrefix(head, oleMagic):
 		return 0, oleProblem(path, limit)
 	case isMarkup(head):
-		return 0, errors.New("is a web page or XML file saved under a spreadsheet name, not a real spreadsheet; " + saveAs)
+		return 0, errors.New("this is a web page or XML file saved under a spreadsheet name, not a real spreadsheet; " + saveAs)
 	case isBinary(head):
-		return 0, errors.New("is not a spreadsheet rapport can read; " + saveAs)
+		return 0, errors.New("this is not a spreadsheet rapport can read; " + saveAs)
 	}
 	return formatCSV, nil
 }
@@ -67,7 +67,7 @@ func readHead(path string, n int) ([]byte, error) {
 func checkZip(path string) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return fmt.Errorf("is damaged and cannot be opened as an Excel workbook (%v); %s", err, saveAs)
+		return fmt.Errorf("the file is damaged and cannot be opened as an Excel workbook (%v); %s", err, saveAs)
 	}
 	defer zr.Close()
 	has := func(name string) bool { return zipEntry(&zr.Reader, name) != nil }
@@ -75,15 +75,15 @@ func checkZip(path string) error {
 	case has("xl/workbook.xml"):
 		return nil
 	case has("xl/workbook.bin"):
-		return errors.New("is an Excel binary workbook (.xlsb); " + saveAs)
+		return errors.New("this is an Excel binary workbook (.xlsb); " + saveAs)
 	case has("content.xml") && has("mimetype"):
-		return errors.New("is an OpenDocument file (.ods); " + saveAs)
+		return errors.New("this is an OpenDocument file (.ods); " + saveAs)
 	case has("Index/Document.iwa"):
-		return errors.New("is an Apple Numbers file; in Numbers choose File › Export To › Excel or CSV")
+		return errors.New("this is an Apple Numbers file; in Numbers choose File › Export To › Excel or CSV")
 	case has("word/document.xml"):
-		return errors.New("is a Word document, not a spreadsheet")
+		return errors.New("this is a Word document, not a spreadsheet")
 	}
-	return errors.New("is a zip archive, not an Excel workbook; " + saveAs)
+	return errors.New("this is a zip archive, not an Excel workbook; " + saveAs)
 }
 
 // zipEntry finds a part by name the way Excel does: case-insensitively,
@@ -107,11 +107,11 @@ func oleProblem(path string, limit int64) error {
 	data = data[:min(int64(len(data)), limit)]
 	switch {
 	case bytes.Contains(data, utf16le("EncryptionInfo")) || bytes.Contains(data, utf16le("EncryptedPackage")):
-		return errors.New("is password-protected; open it in Excel, remove the password (File › Info › Protect Workbook › Encrypt with Password, clear it) and save it again")
+		return errors.New("the file is password-protected; open it in Excel, remove the password (File › Info › Protect Workbook › Encrypt with Password, clear it) and save it again")
 	case bytes.Contains(data, utf16le("Workbook")) || bytes.Contains(data, utf16le("Book")):
-		return errors.New("is an Excel 97-2003 workbook (.xls), which rapport cannot read; " + saveAs)
+		return errors.New("this is an Excel 97-2003 workbook (.xls), which rapport cannot read; " + saveAs)
 	}
-	return errors.New("is an old Office file, not a spreadsheet rapport can read; " + saveAs)
+	return errors.New("this is an old Office file, not a spreadsheet rapport can read; " + saveAs)
 }
 
 func utf16le(s string) []byte {

@@ -84,11 +84,11 @@ func openError(err error, limit int64) error {
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "unzip size exceeds") || strings.Contains(msg, "exceeds the"):
-		return fmt.Errorf("unpacks to more than %d MB, which is more than a contact list needs (a damaged or booby-trapped file?)", limit>>20)
+		return fmt.Errorf("the file unpacks to more than %d MB, which is more than a contact list needs (a damaged or booby-trapped file?)", limit>>20)
 	case errors.Is(err, excelize.ErrWorkbookFileFormat) || errors.Is(err, excelize.ErrWorkbookPassword):
-		return errors.New("is password-protected or not a workbook; remove the password in Excel and save it again as .xlsx")
+		return errors.New("the file is password-protected or not a workbook; remove the password in Excel and save it again as .xlsx")
 	}
-	return fmt.Errorf("cannot be opened as an Excel workbook (%v); %s", err, saveAs)
+	return fmt.Errorf("the file cannot be opened as an Excel workbook (%v); %s", err, saveAs)
 }
 
 // pickSheet opens the --sheet, or else the first sheet whose first rows
@@ -136,7 +136,7 @@ func (r *Reader) trySheet(src *xlsxSource, name string, mt matcher) ([]bufRow, h
 	rows, err := src.f.Rows(name)
 	if err != nil {
 		src.rows = nil
-		return nil, headerPick{}, r.inSheet(fmt.Errorf("cannot be read (%v)", err))
+		return nil, headerPick{}, fmt.Errorf("sheet %q cannot be read (%v)", name, err)
 	}
 	src.rows, src.num = rows, 0
 	head, err := r.readHead()
@@ -144,7 +144,7 @@ func (r *Reader) trySheet(src *xlsxSource, name string, mt matcher) ([]bufRow, h
 	case err != nil:
 		return nil, headerPick{}, r.inSheet(err)
 	case len(head) == 0:
-		return nil, headerPick{}, r.inSheet(errors.New("is empty"))
+		return nil, headerPick{}, fmt.Errorf("sheet %q is empty", name)
 	}
 	p, ok := pickHeader(head, mt)
 	if !ok {
