@@ -22,6 +22,9 @@ func (r *Reader) values(cells []string, num int) bool {
 		if v != "" && col.conv != nil {
 			v = col.conv(v)
 		}
+		if v != "" && v[0] == '#' && excelErrors[v] {
+			v = r.formulaError(col, num)
+		}
 		r.vals[i] = v
 		filled = filled || v != "" && strings.TrimSpace(v) != ""
 	}
@@ -29,6 +32,24 @@ func (r *Reader) values(cells []string, num int) bool {
 		r.checkWide(cells, num)
 	}
 	return filled
+}
+
+// excelErrors are the values Excel shows for a formula that failed. A
+// VLOOKUP that found nothing must not greet someone as "Dear #N/A,".
+var excelErrors = map[string]bool{
+	"#N/A": true, "#REF!": true, "#VALUE!": true, "#DIV/0!": true, "#NAME?": true, "#NULL!": true,
+	"#NUM!": true, "#SPILL!": true, "#CALC!": true, "#GETTING_DATA": true, "#FIELD!": true, "#BLOCKED!": true,
+}
+
+// formulaError reads an Excel error value as an empty cell, noting it once
+// per column.
+func (r *Reader) formulaError(col *column, num int) string {
+	if !col.errNoted {
+		col.errNoted = true
+		r.notes.add(RowError{Row: num, Column: col.Header,
+			Message: "holds Excel error values like #N/A (a formula that failed); they are read as empty cells"})
+	}
+	return ""
 }
 
 // checkWide notes, once, values right of the last header column: they have

@@ -416,3 +416,15 @@ func hasNote(r *Reader, column, text string) bool {
 	}
 	return false
 }
+
+func TestExcelErrorValuesAreEmpty(t *testing.T) {
+	p := rawXLSX(t, `<sheetData><row r="1">`+inline("A1", "Email")+inline("B1", "First Name")+inline("C1", "Last Name")+`</row>`+
+		`<row r="2">`+inline("A2", "lee@clinic.test")+`<c r="B2" t="e"><f>VLOOKUP(A2,Names!A:B,2,0)</f><v>#N/A</v></c>`+inline("C2", "Lee")+`</row></sheetData>`)
+	res := readAll(t, p, Options{})
+	if len(res.contacts) != 1 || res.contacts[0].FirstName != "" || res.contacts[0].LastName != "Lee" {
+		t.Fatalf("contacts %+v errors %v", res.contacts, res.errs)
+	}
+	if !hasNote(res.r, "First Name", "#N/A") {
+		t.Errorf("warnings = %v", res.r.Warnings())
+	}
+}
