@@ -48,10 +48,9 @@ type Import struct {
 	s      *Store
 	ctx    context.Context
 	tx     *sql.Tx
+	q      *stmtCache
 	meta   ImportMeta
 	counts ImportCounts
-	byMail *sql.Stmt
-	byPost *sql.Stmt
 }
 
 // BeginImport starts an import. The caller must Commit or Rollback it.
@@ -60,16 +59,7 @@ func (s *Store) BeginImport(ctx context.Context, meta ImportMeta) (*Import, erro
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	im := &Import{s: s, ctx: ctx, tx: tx, meta: meta}
-	im.byMail, err = tx.PrepareContext(ctx, "SELECT "+contactColumns+" FROM contacts WHERE email = ?")
-	if err == nil {
-		im.byPost, err = tx.PrepareContext(ctx, "SELECT "+contactColumns+" FROM contacts WHERE email IS NULL AND postal_key = ?")
-	}
-	if err != nil {
-		tx.Rollback()
-		return nil, fmt.Errorf("begin import: %w", err)
-	}
-	return im, nil
+	return &Import{s: s, ctx: ctx, tx: tx, q: newStmtCache(tx), meta: meta}, nil
 }
 
 // Add stores one good row: a new contact is created (in c.Stage, or "new");
@@ -86,11 +76,11 @@ func (im *Import) Add(c contact.Contact) (RowOutcome, error) {
 			c.Stage = contact.StageNew
 		}
 		c.CreatedAt, c.UpdatedAt = now, now
-		if err := im.s.insertContact(im.ctx, im.tx, &c); err != nil {
+		if err := im.s.insertContact(im.ctx, im.q, &c); err != nil {
 			return 0, err
 		}
 		im.counts.Created++
-		return Created, im.s.insertEvent(im.ctx, im.tx, contact.Event{ContactID: c.ID, At: now,
+		return Created, im.s.insertEvent(im.ctx, im.q, contact.Event{ContactID: c.ID, At: now,
 			Type: contact.EventCreated, To: c.Stage, Detail: im.origin(c.Source.Row)})
 	}
 	merged, changes := contact.Merge(old, &c, im.meta.Provided)
@@ -100,11 +90,11 @@ func (im *Import) Add(c contact.Contact) (RowOutcome, error) {
 		return Unchanged, nil
 	}
 	merged.UpdatedAt = now
-	if err := im.s.updateContact(im.ctx, im.tx, &merged); err != nil {
+	if err := im.s.updateContact(im.ctx, im.q, &merged); err != nil {
 		return 0, err
 	}
 	im.counts.Updated++
-	return Updated, im.s.insertEvent(im.ctx, im.tx, contact.Event{ContactID: old.ID, At: now,
+	return Updated, im.s.insertEvent(im.ctx, im.q, contact.Event{ContactID: old.ID, At: now,
 		Type: contact.EventUpdated, Detail: im.origin(c.Source.Row) + ": " + strings.Join(changes, "; ")})
 }
 
@@ -112,18 +102,23 @@ func (im *Import) origin(row int) string {
 	return fmt.Sprintf("imported from %s row %d", im.meta.File, row)
 }
 
+// existing finds the stored contact a row is about. It probes the index
+// first: in a first import almost no row has one, and reading a whole
+// contact back is the costly part.
 func (im *Import) existing(c *contact.Contact) (*contact.Contact, error) {
-	var old *contact.Contact
-	var err error
-	if c.Email != "" {
-		old, err = scanContact(im.byMail.QueryRowContext(im.ctx, c.Email))
-	} else {
-		old, err = scanContact(im.byPost.QueryRowContext(im.ctx, c.PostalKey()))
+	where, key := "email = ?", c.Email
+	if c.Email == "" {
+		where, key = "email IS NULL AND postal_key = ?", c.PostalKey()
 	}
+	var id int64
+	err := im.q.QueryRowContext(im.ctx, "SELECT id FROM contacts WHERE "+where, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	return old, err
+	if err != nil {
+		return nil, err
+	}
+	return scanContact(im.q.QueryRowContext(im.ctx, "SELECT "+contactColumns+" FROM contacts WHERE id = ?", id))
 }
 
 // Counts returns what the import has done so far.
@@ -161,7 +156,4 @@ func (im *Import) Rollback() error {
 	return im.tx.Rollback()
 }
 
-func (im *Import) close() {
-	im.byMail.Close()
-	im.byPost.Close()
-}
+func (im *Import) close() { im.q.close() }
