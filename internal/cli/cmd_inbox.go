@@ -28,11 +28,13 @@ func runInboxSync(ctx context.Context, a *app, args []string) error {
 	if err := wantArgs(args, 0, 0, ""); err != nil {
 		return err
 	}
-	w, err := a.watcher(ctx)
+	bar := a.progress("reading new mail")
+	w, err := a.watcher(ctx, func(inbox.Result) { bar.Add(1) })
 	if err != nil {
 		return err
 	}
 	res, err := w.Sync(ctx)
+	bar.Finish()
 	if a.json {
 		if res == nil {
 			res = []inbox.Result{}
@@ -62,7 +64,7 @@ func runInboxSync(ctx context.Context, a *app, args []string) error {
 }
 
 // watcher wires the inbox watcher from [imap] and [sending].
-func (a *app) watcher(ctx context.Context) (*inbox.Watcher, error) {
+func (a *app) watcher(ctx context.Context, onResult func(inbox.Result)) (*inbox.Watcher, error) {
 	cfg, err := a.config()
 	if err != nil {
 		return nil, err
@@ -88,7 +90,8 @@ func (a *app) watcher(ctx context.Context) (*inbox.Watcher, error) {
 		Processor: &inbox.Processor{Store: st, Self: cfg.Identity.Email, AutoReplyPause: cfg.Sending.AutoReplyPause.Duration, Now: a.env.Now},
 		Positions: st, Mailbox: cfg.IMAP.Mailbox, Junk: junk, Processed: cfg.IMAP.ProcessedFolder,
 		Poll: cfg.IMAP.Poll.Duration, Now: a.env.Now, Log: a.log,
-		OnState: func(s string) { st.SetSetting(context.WithoutCancel(ctx), watcherKey, s) },
+		OnState:  func(s string) { st.SetSetting(context.WithoutCancel(ctx), watcherKey, s) },
+		OnResult: onResult,
 	}), nil
 }
 

@@ -77,7 +77,7 @@ func (a *app) runtime(ctx context.Context) (*daemon.Runtime, error) {
 	}
 	rt := &daemon.Runtime{Campaigns: camps, Dispatcher: d, Close: closeMailer}
 	if cfg.IMAP.Host != "" {
-		if rt.Watcher, err = a.watcher(ctx); err != nil {
+		if rt.Watcher, err = a.watcher(ctx, nil); err != nil {
 			closeMailer()
 			return nil, err
 		}

@@ -67,7 +67,10 @@ func runSend(ctx context.Context, a *app, name string, o dispatch.TickOptions) e
 		return err
 	}
 	defer done()
+	bar := a.progress("sending")
+	d.SetProgress(func(dispatch.Result) { bar.Add(1) })
 	rep, err := d.Tick(ctx, []*campaign.Campaign{c}, o)
+	bar.Finish()
 	if rep != nil {
 		printTick(a, rep, o.DryRun)
 	}

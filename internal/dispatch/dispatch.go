@@ -211,3 +211,6 @@ func (t *templates) get(name string) (*render.Template, error) {
 
 // SetSentCopy sets (or, with nil, unsets) where copies of sent notes go.
 func (d *Dispatcher) SetSentCopy(f SentFolder) { d.o.SentCopy = f }
+
+// SetProgress sets the function told of each note a tick handles.
+func (d *Dispatcher) SetProgress(fn func(Result)) { d.o.Progress = fn }
