@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,4 +207,24 @@ func mustID(t *testing.T, st *store.Store, email string) int64 {
 		t.Fatal(err)
 	}
 	return c.ID
+}
+
+func TestProcessedMailIsFiledNeverDeleted(t *testing.T) {
+	f := newFixture(t, "lee@clinic.test")
+	ctx := context.Background()
+	c, _ := f.dial(ctx, nil)
+	c.Create("Rapport", nil).Wait()
+	c.Logout().Wait()
+	f.deliver(reply("lee@clinic.test", f.sent["lee@clinic.test"], "Re: Hello"))
+	f.deliver("From: newsletter@shop.test\r\nTo: " + therapist + "\r\nSubject: Sale\r\nMessage-ID: <sale@shop.test>\r\n\r\nBuy!\r\n")
+	w := f.watcher()
+	w.o.Processed = "Rapport"
+	res, err := w.Sync(ctx)
+	if err != nil || len(res) != 2 {
+		t.Fatalf("sync: %+v %v", res, err)
+	}
+	inbox, filed := f.srv.Messages(therapist, "INBOX"), f.srv.Messages(therapist, "Rapport")
+	if len(filed) != 1 || len(inbox) != 1 || !strings.Contains(string(inbox[0]), "Buy!") {
+		t.Errorf("INBOX has %d, Rapport has %d: the reply is filed, other mail stays", len(inbox), len(filed))
+	}
 }
