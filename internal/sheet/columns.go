@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -194,7 +195,7 @@ func unusedMap(mt matcher, cols []*column) error {
 			found[foldHeader(col.Header)] = true
 		}
 	}
-	for key := range mt.m {
+	for _, key := range slices.Sorted(maps.Keys(mt.m)) {
 		if !found[key] {
 			return fmt.Errorf("--map %q: no column has that header (the columns are: %s)", mt.typed[key], strings.Join(headers, ", "))
 		}

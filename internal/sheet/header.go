@@ -74,7 +74,7 @@ func headerText(s string) string {
 // matcher finds the field a header means: --map first, then synonyms.
 type matcher struct {
 	m     map[string]string // folded header → field, from --map
-	typed map[string]string // folded header → the header as typed after --map
+	typed map[string]string // folded header → the header as typed in --map
 }
 
 // explicit returns the --map field for a header, if any.

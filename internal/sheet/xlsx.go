@@ -142,7 +142,7 @@ func (r *Reader) trySheet(src *xlsxSource, name string, mt matcher) ([]bufRow, h
 	head, err := r.readHead()
 	switch {
 	case err != nil:
-		return nil, headerPick{}, r.inSheet(err)
+		return nil, headerPick{}, fmt.Errorf("sheet %q is damaged (%v); %s", name, err, saveAs)
 	case len(head) == 0:
 		return nil, headerPick{}, fmt.Errorf("sheet %q is empty", name)
 	}
