@@ -8,6 +8,7 @@ import (
 
 	"rapport/internal/campaign"
 	"rapport/internal/dispatch"
+	"rapport/internal/mailer"
 	"rapport/internal/store"
 )
 
@@ -67,6 +68,11 @@ func runSend(ctx context.Context, a *app, name string, o dispatch.TickOptions) e
 		return err
 	}
 	defer done()
+	if !o.DryRun {
+		if sf := a.recoverFirst(ctx, d); sf != nil {
+			defer sf.Close()
+		}
+	}
 	bar := a.progress("sending")
 	d.SetProgress(func(dispatch.Result) { bar.Add(1) })
 	rep, err := d.Tick(ctx, []*campaign.Campaign{c}, o)
@@ -116,4 +122,34 @@ func printTick(a *app, rep *dispatch.Report, dry bool) {
 	if rep.Unknown > 0 {
 		a.say("uncertain notes wait for your decision: `rapport outbox list`")
 	}
+}
+
+// recoverFirst settles sends a crash left uncertain before sending more,
+// as the daemon does at start: what is found in the Sent folder is
+// recorded as sent; the rest waits in the outbox for the user.
+// It returns the Sent folder, which also receives the copies of this
+// tick's notes; the caller closes it.
+func (a *app) recoverFirst(ctx context.Context, d *dispatch.Dispatcher) *mailer.SentFolder {
+	if a.cfg.IMAP.Host == "" {
+		return nil
+	}
+	sf, err := a.sentFolder(ctx)
+	if err != nil {
+		a.log.Warn("sent_folder_unavailable", "error", err.Error())
+		return nil
+	}
+	if wantSentCopy(a.cfg) {
+		d.SetSentCopy(sf)
+	}
+	found, waiting, err := d.Recover(ctx, sf)
+	if err != nil {
+		a.log.Warn("recovery_failed", "error", err.Error())
+	}
+	if found > 0 {
+		a.note("%s left uncertain by an interruption were found in your Sent folder and recorded as sent", plural(found, "note"))
+	}
+	if waiting > 0 {
+		a.note("%s may or may not have gone out; they wait for your decision: `rapport outbox list`", plural(waiting, "note"))
+	}
+	return sf
 }
