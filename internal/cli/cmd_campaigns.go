@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	gomail "github.com/wneessen/go-mail"
+
 	"rapport/internal/campaign"
 	"rapport/internal/contact"
 	"rapport/internal/dispatch"
@@ -243,21 +245,40 @@ func (a *app) pick(ctx context.Context, name, who, stepID string) (*campaign.Cam
 	return nil, nil, nil, invalidf("campaign %s has nobody in its audience yet: import contacts, or pass --contact", name)
 }
 
-func runPreview(ctx context.Context, a *app, name, who, stepID, to string) error {
+// composed is one rendered note for preview or test.
+type composed struct {
+	camp *campaign.Campaign
+	step *campaign.Step
+	who  *contact.Contact
+	msg  *gomail.Msg
+}
+
+// compose renders the note a step would send to a contact; to, when set,
+// replaces the recipient.
+func (a *app) compose(ctx context.Context, name, who, stepID, to string) (*composed, error) {
 	c, s, ct, err := a.pick(ctx, name, who, stepID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d, done, err := a.dispatcher(ctx, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer done()
 	msg, err := d.Compose(ctx, c, s, ct, to)
 	if err != nil {
-		return invalid(err)
+		return nil, invalid(err)
 	}
-	raw, err := mailer.Render(msg)
+	return &composed{camp: c, step: s, who: ct, msg: msg}, nil
+}
+
+func runPreview(ctx context.Context, a *app, name, who, stepID, to string) error {
+	n, err := a.compose(ctx, name, who, stepID, to)
+	if err != nil {
+		return err
+	}
+	c, s, ct := n.camp, n.step, n.who
+	raw, err := mailer.Render(n.msg)
 	if err != nil {
 		return err
 	}
@@ -297,19 +318,11 @@ func runTest(ctx context.Context, a *app, name, who, stepID, to string) error {
 	if err != nil {
 		return usagef("--to: %v", err)
 	}
-	c, s, ct, err := a.pick(ctx, name, who, stepID)
+	n, err := a.compose(ctx, name, who, stepID, addr)
 	if err != nil {
 		return err
 	}
-	d, done, err := a.dispatcher(ctx, false)
-	if err != nil {
-		return err
-	}
-	defer done()
-	msg, err := d.Compose(ctx, c, s, ct, addr)
-	if err != nil {
-		return invalid(err)
-	}
+	c, s, ct, msg := n.camp, n.step, n.who, n.msg
 	mc, err := a.mailer(ctx)
 	if err != nil {
 		return err
