@@ -131,20 +131,7 @@ func (f Filter) where() (string, []any) {
 // Contacts lists the contacts matching f, by ID.
 func (s *Store) Contacts(ctx context.Context, f Filter) ([]*contact.Contact, error) {
 	where, args := f.where()
-	rows, err := s.db.QueryContext(ctx, "SELECT "+contactColumns+" FROM contacts WHERE "+where+" ORDER BY id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*contact.Contact
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanContact, "SELECT "+contactColumns+" FROM contacts WHERE "+where+" ORDER BY id", args...)
 }
 
 // CountByStage counts contacts in each stage.

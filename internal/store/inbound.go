@@ -186,22 +186,9 @@ func (s *Store) inboundEffects(ctx context.Context, tx *sql.Tx, in Inbound) (App
 // something: the candidates when a colleague at the same office answers
 // from an address rapport does not know.
 func (s *Store) ContactedAtDomain(ctx context.Context, domain string) ([]*contact.Contact, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+contactColumns+` FROM contacts WHERE email LIKE ? ESCAPE '\'
+	return queryAll(ctx, s.db, scanContact, "SELECT "+contactColumns+` FROM contacts WHERE email LIKE ? ESCAPE '\'
 		AND EXISTS (SELECT 1 FROM sends WHERE sends.contact_id = contacts.id AND sends.state IN ('sent','unknown','sending'))
 		ORDER BY id`, "%@"+escapeLike(domain))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*contact.Contact
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 func escapeLike(s string) string {

@@ -168,20 +168,7 @@ func (s *Store) Sends(ctx context.Context, f SendFilter) ([]*contact.Send, error
 	if len(conds) > 0 {
 		where = strings.Join(conds, " AND ")
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE "+where+" ORDER BY id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*contact.Send
-	for rows.Next() {
-		sd, err := scanSend(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sd)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, scanSend, "SELECT "+sendColumns+" FROM sends WHERE "+where+" ORDER BY id", args...)
 }
 
 // SentTimes returns when messages went out (or started to) since t, across
