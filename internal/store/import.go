@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -66,22 +65,23 @@ func (s *Store) BeginImport(ctx context.Context, meta ImportMeta) (*Import, erro
 // an existing one, found by email or for postal-only contacts by name and
 // address, is updated with contact.Merge, never changing its stage.
 func (im *Import) Add(c contact.Contact) (RowOutcome, error) {
-	old, err := im.existing(&c)
+	now := im.s.Now()
+	in := c
+	if in.Stage == "" {
+		in.Stage = contact.StageNew
+	}
+	in.CreatedAt, in.UpdatedAt = now, now
+	created, err := im.s.insertContact(im.ctx, im.q, &in, im.origin(c.Source.Row))
 	if err != nil {
 		return 0, err
 	}
-	now := im.s.Now()
-	if old == nil {
-		if c.Stage == "" {
-			c.Stage = contact.StageNew
-		}
-		c.CreatedAt, c.UpdatedAt = now, now
-		if err := im.s.insertContact(im.ctx, im.q, &c); err != nil {
-			return 0, err
-		}
+	if created {
 		im.counts.Created++
-		return Created, im.s.insertEvent(im.ctx, im.q, contact.Event{ContactID: c.ID, At: now,
-			Type: contact.EventCreated, To: c.Stage, Detail: im.origin(c.Source.Row)})
+		return Created, nil
+	}
+	old, err := im.existing(&c)
+	if err != nil {
+		return 0, err
 	}
 	merged, changes := contact.Merge(old, &c, im.meta.Provided)
 	merged.Source = c.Source
@@ -102,23 +102,14 @@ func (im *Import) origin(row int) string {
 	return fmt.Sprintf("imported from %s row %d", im.meta.File, row)
 }
 
-// existing finds the stored contact a row is about. It probes the index
-// first: in a first import almost no row has one, and reading a whole
-// contact back is the costly part.
+// existing reads back the stored contact a row is about, once the insert
+// has said there is one: a new contact costs a single statement.
 func (im *Import) existing(c *contact.Contact) (*contact.Contact, error) {
 	where, key := "email = ?", c.Email
 	if c.Email == "" {
 		where, key = "email IS NULL AND postal_key = ?", c.PostalKey()
 	}
-	var id int64
-	err := im.q.QueryRowContext(im.ctx, "SELECT id FROM contacts WHERE "+where, key).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return scanContact(im.q.QueryRowContext(im.ctx, "SELECT "+contactColumns+" FROM contacts WHERE id = ?", id))
+	return scanContact(im.q.QueryRowContext(im.ctx, "SELECT "+contactColumns+" FROM contacts WHERE "+where, key))
 }
 
 // Counts returns what the import has done so far.
