@@ -83,9 +83,11 @@ func (s *SheetSource) importNow(ctx context.Context) error {
 		s.Log.Warn("source_import_failed", "path", s.Path, "error", err.Error(), "retry", "at the next check")
 		return nil
 	}
-	missing, err := s.Store.MarkMissing(ctx, rep.File, rep.Seen)
-	if err != nil {
-		return err
+	missing := 0
+	if len(rep.Seen) > 0 { // a sheet with no good row is broken, not empty: flag no one
+		if missing, err = s.Store.MarkMissing(ctx, rep.File, rep.Seen); err != nil {
+			return err
+		}
 	}
 	s.Log.Info("source_imported", "path", s.Path, "read", rep.Read, "created", rep.Created, "updated", rep.Updated,
 		"unchanged", rep.Unchanged, "skipped", rep.Skipped, "missing", missing)

@@ -13,32 +13,71 @@ import (
 	"rapport/internal/store"
 )
 
-// one renders, claims and sends one note. The previous note's outcome is
-// recorded in the same transaction as this claim.
-func (r *run) one(ctx context.Context, e queued) error {
+// batch claims a batch of rendered notes, recording the outcomes of the
+// previous batch in the same transaction, then sends them one by one.
+func (r *run) batch(ctx context.Context, batch []ready) error {
 	d := r.d
-	if !d.inWindow(d.o.Now(), e.item.Contact) {
-		r.rep.skip(e.camp.Name, e.item, "outside the send window in the contact's time zone")
+	var todo []ready
+	var claims []store.ClaimRequest
+	for _, x := range batch {
+		switch {
+		case x.err != nil:
+			r.rep.skip(x.e.camp.Name, x.e.item, x.err.Error())
+		case !d.inWindow(d.o.Now(), x.e.item.Contact):
+			r.rep.skip(x.e.camp.Name, x.e.item, "outside the send window in the contact's time zone")
+		default:
+			todo = append(todo, x)
+			claims = append(claims, store.ClaimRequest{Key: x.p.key,
+				Pending: store.Pending{Email: x.e.item.Contact.Email, Subject: x.p.subject,
+					MessageID: mailer.NewMessageID(messageDomain(d.o.Sender.Email), d.o.Now())},
+				Check: stillDue(x.e.item, d.o.Now(), d.o.Store.Pipeline)})
+		}
+	}
+	if len(claims) == 0 {
 		return nil
 	}
-	p, err := d.prepare(ctx, r.tpl, e.camp, e.item, e.round)
+	got, err := d.o.Store.RecordAndClaimBatch(ctx, r.pending, claims)
 	if err != nil {
-		r.rep.skip(e.camp.Name, e.item, err.Error())
-		return nil
-	}
-	id := mailer.NewMessageID(messageDomain(d.o.Sender.Email), d.o.Now())
-	sd, err := d.o.Store.RecordAndClaim(ctx, r.pending, p.key,
-		store.Pending{Email: e.item.Contact.Email, MessageID: id, Subject: p.subject},
-		stillDue(e.item, d.o.Now(), d.o.Store.Pipeline))
-	if sd == nil && err != nil && !isRefusal(err) {
 		return err
 	}
 	r.pending = nil
-	if sd == nil {
-		r.rep.skip(e.camp.Name, e.item, err.Error())
-		return nil
+	return r.sendClaimed(ctx, todo, got)
+}
+
+// sendClaimed sends the claimed notes of a batch. When the tick must stop
+// half-way (a stop signal, a paused account) the notes not yet sent are
+// released: they never left, so they are not uncertain.
+func (r *run) sendClaimed(ctx context.Context, todo []ready, got []Claimed) error {
+	for i, x := range todo {
+		c := got[i]
+		if c.Send == nil {
+			r.rep.skip(x.e.camp.Name, x.e.item, c.Refused.Error())
+			continue
+		}
+		if ctx.Err() != nil {
+			r.release(got[i:], "stopped before it was sent")
+			return errStopTick
+		}
+		if err := r.deliver(ctx, x.p, c.Send); err != nil {
+			r.release(got[i+1:], "not sent: "+err.Error())
+			if errors.Is(err, ErrPaused) || errors.Is(err, errStopTick) {
+				return errors.Join(err, r.flush(context.WithoutCancel(ctx)))
+			}
+			return err
+		}
 	}
-	return r.deliver(ctx, p, sd)
+	return nil
+}
+
+// Claimed is store.Claimed, named here for brevity.
+type Claimed = store.Claimed
+
+func (r *run) release(rest []Claimed, why string) {
+	for _, c := range rest {
+		if c.Send != nil {
+			r.pending = append(r.pending, store.Outcome{SendID: c.Send.ID, State: contact.SendPlanned, Why: why})
+		}
+	}
 }
 
 // isRefusal tells a contact refused by the claim check (or already in the
@@ -52,7 +91,7 @@ func (r *run) deliver(ctx context.Context, p *prepared, sd *contact.Send) error 
 	d := r.d
 	msg, err := d.build(p, sd.MessageID)
 	if err != nil {
-		r.pending = &store.Outcome{SendID: sd.ID, State: contact.SendFailed, Why: err.Error()}
+		r.pending = append(r.pending, store.Outcome{SendID: sd.ID, State: contact.SendFailed, Why: err.Error()})
 		r.result(p, sd, contact.SendFailed, err.Error())
 		return nil
 	}
@@ -62,7 +101,7 @@ func (r *run) deliver(ctx context.Context, p *prepared, sd *contact.Send) error 
 	now := d.o.Now()
 	r.recent = append(r.recent, now)
 	o := outcome(sd, res, now)
-	r.pending = &o
+	r.pending = append(r.pending, o)
 	r.result(p, sd, o.State, o.Why)
 	if res.Outcome == mailer.Sent {
 		r.sent++
@@ -103,11 +142,9 @@ var errStopTick = errors.New("stop the tick")
 // may pass by itself (the network, a rate limit) only ends this tick; one
 // the user must fix (a refused password, an untrusted certificate, a
 // policy block) pauses all sending until `rapport check` logs in again.
+// The caller releases the rest of the batch and records the outcomes.
 func (r *run) pause(ctx context.Context, res mailer.Result) error {
 	why := describe(res)
-	if err := r.flush(context.WithoutCancel(ctx)); err != nil {
-		return err
-	}
 	if res.Temporary {
 		r.rep.Stopped = "the mail server is not reachable now (" + why + "); the next tick tries again"
 		return errStopTick
@@ -119,12 +156,12 @@ func (r *run) pause(ctx context.Context, res mailer.Result) error {
 	return fmt.Errorf("%w: %s", ErrPaused, why)
 }
 
-// flush records the last outcome still pending.
+// flush records the outcomes still pending.
 func (r *run) flush(ctx context.Context) error {
-	if r.pending == nil {
+	if len(r.pending) == 0 {
 		return nil
 	}
-	err := r.d.o.Store.Record(ctx, *r.pending)
+	_, err := r.d.o.Store.RecordAndClaimBatch(ctx, r.pending, nil)
 	r.pending = nil
 	return err
 }

@@ -150,8 +150,26 @@ type run struct {
 	rep     *Report
 	opts    TickOptions
 	recent  []time.Time
-	pending *store.Outcome // recorded with the next claim
+	pending []store.Outcome // recorded with the next claims
 	sent    int
+}
+
+// maxBatch is how many notes are claimed in one transaction when nothing
+// paces the sending (no min_gap, no caps): one disk sync for the batch.
+// With any pacing, notes are claimed one at a time, so an interruption
+// leaves at most one note uncertain.
+const maxBatch = 32
+
+func (r *run) batchSize() int {
+	lim := r.d.o.Limits
+	if lim.MinGap > 0 || lim.PerHour > 0 || lim.PerDay > 0 {
+		return 1
+	}
+	n := maxBatch
+	if r.opts.Limit > 0 {
+		n = min(n, r.opts.Limit-r.sent)
+	}
+	return max(n, 1)
 }
 
 func (r *run) all(ctx context.Context, q []queued) error {
@@ -161,12 +179,17 @@ func (r *run) all(ctx context.Context, q []queued) error {
 			return err
 		}
 	}
-	for i, e := range q {
-		if stop := r.stopBefore(ctx, e); stop != "" {
-			r.rep.Stopped = fmt.Sprintf("%s (%d due notes wait for the next tick)", stop, len(q)-i)
+	done := make(chan struct{})
+	defer close(done)
+	ahead := r.prepareAhead(ctx, q, done)
+	for handled := 0; handled < len(q); {
+		if stop := r.stopBefore(ctx); stop != "" {
+			r.rep.Stopped = fmt.Sprintf("%s (%d due notes wait for the next tick)", stop, len(q)-handled)
 			break
 		}
-		if err = r.one(ctx, e); err != nil {
+		batch := take(ahead, r.batchSize())
+		handled += len(batch)
+		if err = r.batch(ctx, batch); err != nil {
 			if errors.Is(err, errStopTick) {
 				err = nil
 			}
@@ -176,9 +199,55 @@ func (r *run) all(ctx context.Context, q []queued) error {
 	return errors.Join(err, r.flush(context.WithoutCancel(ctx)))
 }
 
+// ready is a due note rendered ahead of its turn.
+type ready struct {
+	e   queued
+	p   *prepared
+	err error
+}
+
+// prepareAhead renders the queue on its own goroutine, so the next notes
+// are ready while the current ones go out.
+func (r *run) prepareAhead(ctx context.Context, q []queued, done <-chan struct{}) <-chan ready {
+	out := make(chan ready, 2*maxBatch)
+	go func() {
+		defer close(out)
+		for _, e := range q {
+			p, err := r.d.prepare(ctx, r.tpl, e.camp, e.item, e.round)
+			select {
+			case out <- ready{e: e, p: p, err: err}:
+			case <-done:
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// take waits for one rendered note and adds those already waiting, up to n.
+func take(ahead <-chan ready, n int) []ready {
+	first, ok := <-ahead
+	if !ok {
+		return nil
+	}
+	batch := []ready{first}
+	for len(batch) < n {
+		select {
+		case x, ok := <-ahead:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, x)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
 // stopBefore waits for the next free slot and says why the tick must stop
 // instead, if it must.
-func (r *run) stopBefore(ctx context.Context, e queued) string {
+func (r *run) stopBefore(ctx context.Context) string {
 	if ctx.Err() != nil {
 		return "stopped"
 	}

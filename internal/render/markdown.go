@@ -166,18 +166,20 @@ func allowedURL(s string) bool {
 	return false
 }
 
-// renderHTML renders the parsed body and fills its placeholders with
-// escaped values.
-func renderHTML(doc ast.Node, src []byte, vals values) (string, error) {
-	var buf bytes.Buffer
-	if err := markdown.Renderer().Render(&buf, src, doc); err != nil {
-		return "", err
-	}
-	out, ok := vals.fill(buf.String(), escapeHTML)
-	if !ok {
-		return "", errUnfillable
-	}
-	return out, nil
+// linksHoldValues reports whether any link address in the body carries a
+// placeholder (a value from the data).
+func linksHoldValues(doc ast.Node, src []byte) bool {
+	found := false
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *ast.Link:
+			found = found || bytes.ContainsRune(n.Destination, phStart)
+		case *ast.AutoLink:
+			found = found || bytes.ContainsRune(n.URL(src), phStart)
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
 }
 
 var errUnfillable = fmt.Errorf("a field is used where it cannot be filled in (inside a link address, or next to one)")

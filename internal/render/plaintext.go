@@ -239,27 +239,26 @@ func wrap(s string, width int) []string {
 
 func fill(words []string, width int) []string {
 	var out []string
-	cur, n := "", 0
+	var cur strings.Builder
+	n := 0
 	for _, w := range words {
 		wn := utf8.RuneCountInString(w)
-		if cur != "" && width > 0 && n+1+wn > width {
-			out, cur, n = flush(out, cur), "", 0
+		if cur.Len() > 0 && width > 0 && n+1+wn > width {
+			out = append(out, cur.String())
+			cur.Reset()
+			n = 0
 		}
-		if cur != "" {
-			cur += " "
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
 			n++
 		}
-		cur += w
+		cur.WriteString(w)
 		n += wn
 	}
-	return flush(out, cur)
-}
-
-func flush(out []string, cur string) []string {
-	if cur == "" {
-		return out
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
 	}
-	return append(out, cur)
+	return out
 }
 
 // runeCut is the largest index ≤ limit that is a rune boundary of s.

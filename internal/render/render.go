@@ -1,9 +1,11 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark/ast"
 
@@ -175,19 +177,74 @@ func (t *Template) replyAddress(v string) (string, error) {
 
 // bodies builds the text and HTML parts from one parse of the body.
 func (t *Template) bodies(body string, vals values, subject string) (text, html string, err error) {
-	doc, src, err := t.parseBody(body, vals)
+	pb, err := t.parsed(body, vals)
 	if err != nil {
 		return "", "", err
 	}
-	html, err = renderHTML(doc, src, vals)
-	if err != nil {
-		return "", "", errorAt(t.Path, 0, "%v", err)
+	html, ok := vals.fill(pb.html, escapeHTML)
+	if !ok {
+		return "", "", errorAt(t.Path, 0, "%v", errUnfillable)
 	}
-	html, err = document(t.lang, subject, html)
-	if err != nil {
+	if html, err = document(t.lang, subject, html); err != nil {
 		return "", "", err
 	}
-	return plainText(doc, src, vals, textWidth), html, nil
+	text = plainText(pb.doc, pb.src, vals, textWidth)
+	if strings.TrimSpace(text) == "" {
+		return "", "", errorAt(t.Path, 0, "the note is empty")
+	}
+	return text, html, nil
+}
+
+// parsedBody is a body parsed and rendered to HTML with its placeholders
+// still in: the same for every contact whose fields are printed in the
+// same places, so it is kept and reused (a batch of notes then parses its
+// Markdown once, not once a note).
+type parsedBody struct {
+	doc  ast.Node // read-only once cached
+	src  []byte
+	html string // before fill
+}
+
+// bodyCache holds parsed bodies by their text with placeholders.
+type bodyCache struct {
+	mu sync.Mutex
+	m  map[string]*parsedBody
+}
+
+// maxParsedBodies bounds the cache; a template rarely has more shapes.
+const maxParsedBodies = 256
+
+func (t *Template) parsed(body string, vals values) (*parsedBody, error) {
+	t.parsedBodies.mu.Lock()
+	pb := t.parsedBodies.m[body]
+	t.parsedBodies.mu.Unlock()
+	if pb != nil {
+		return pb, nil
+	}
+	src := []byte(body)
+	doc := parseMarkdown(src)
+	// A value inside a link address makes the links differ from one
+	// contact to the next: such a body is not kept.
+	keep := !linksHoldValues(doc, src)
+	if err := fixLinks(doc, src, vals); err != nil {
+		return nil, errorAt(t.Path, 0, "%v", err)
+	}
+	var buf bytes.Buffer
+	if err := markdown.Renderer().Render(&buf, src, doc); err != nil {
+		return nil, errorAt(t.Path, 0, "%v", err)
+	}
+	pb = &parsedBody{doc: doc, src: src, html: buf.String()}
+	if keep {
+		t.parsedBodies.mu.Lock()
+		if t.parsedBodies.m == nil {
+			t.parsedBodies.m = map[string]*parsedBody{}
+		}
+		if len(t.parsedBodies.m) < maxParsedBodies {
+			t.parsedBodies.m[body] = pb
+		}
+		t.parsedBodies.mu.Unlock()
+	}
+	return pb, nil
 }
 
 func (t *Template) parseBody(body string, vals values) (ast.Node, []byte, error) {

@@ -25,6 +25,8 @@ type Template struct {
 	acts   []action        // what each __out call stands for
 	fields map[string]bool // every field the template refers to, from the root
 	shape  shapeCache
+	// parsedBodies keeps parsed bodies (see parsed).
+	parsedBodies bodyCache
 }
 
 // part is one of the templates a file holds: the body, or a front-matter

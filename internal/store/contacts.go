@@ -221,19 +221,14 @@ func (s *Store) updateContact(ctx context.Context, q querier, c *contact.Contact
 // import. They are never deleted: the flag and a history line tell the
 // user, and a later import that has them again clears it.
 func (s *Store) MarkMissing(ctx context.Context, file string, seen []string) (int, error) {
+	keys, err := json.Marshal(seen)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE IF NOT EXISTS seen_keys (k TEXT PRIMARY KEY COLLATE NOCASE)"); err != nil {
-			return err
-		}
-		defer tx.ExecContext(ctx, "DELETE FROM seen_keys")
-		for _, k := range seen {
-			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO seen_keys VALUES (?)", k); err != nil {
-				return err
-			}
-		}
+	err = s.tx(ctx, func(tx *txn) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM contacts WHERE source_file = ? AND missing = 0
-			AND COALESCE(email, postal_key) NOT IN (SELECT k FROM seen_keys)`, file)
+			AND lower(COALESCE(email, postal_key)) NOT IN (SELECT lower(value) FROM json_each(?))`, file, string(keys))
 		if err != nil {
 			return err
 		}

@@ -77,14 +77,14 @@ func (s *Store) MoveStage(ctx context.Context, id int64, m Move) (from contact.S
 	if !s.Pipeline.Valid(m.To) {
 		return "", false, fmt.Errorf("unknown stage %q (stages: %s)", m.To, s.Pipeline.Names())
 	}
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *txn) error {
 		from, moved, err = s.moveStage(ctx, tx, id, m)
 		return err
 	})
 	return from, moved, err
 }
 
-func (s *Store) moveStage(ctx context.Context, tx *sql.Tx, id int64, m Move) (contact.Stage, bool, error) {
+func (s *Store) moveStage(ctx context.Context, tx *txn, id int64, m Move) (contact.Stage, bool, error) {
 	var from contact.Stage
 	err := tx.QueryRowContext(ctx, "SELECT stage FROM contacts WHERE id = ?", id).Scan(&from)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -95,7 +95,7 @@ type Applied struct {
 // changes nothing. Automatic stage moves never go backwards.
 func (s *Store) ApplyInbound(ctx context.Context, in Inbound) (Applied, error) {
 	var ap Applied
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *txn) error {
 		dup, err := s.seen(ctx, tx, in)
 		if err != nil {
 			return err
@@ -118,14 +118,14 @@ func (s *Store) ApplyInbound(ctx context.Context, in Inbound) (Applied, error) {
 	return ap, err
 }
 
-func (s *Store) seen(ctx context.Context, tx *sql.Tx, in Inbound) (bool, error) {
+func (s *Store) seen(ctx context.Context, tx *txn, in Inbound) (bool, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM inbound WHERE (message_id != '' AND message_id = ?)
 		OR (mailbox = ? AND uidvalidity = ? AND uid = ?)`, in.MessageID, in.Mailbox, in.UIDValidity, in.UID).Scan(&n)
 	return n > 0, err
 }
 
-func (s *Store) insertInbound(ctx context.Context, tx *sql.Tx, in Inbound) error {
+func (s *Store) insertInbound(ctx context.Context, tx *txn, in Inbound) error {
 	var cid, sid any
 	from, subject := "", ""
 	if in.ContactID != 0 {
@@ -143,7 +143,7 @@ func (s *Store) insertInbound(ctx context.Context, tx *sql.Tx, in Inbound) error
 	return nil
 }
 
-func (s *Store) inboundEffects(ctx context.Context, tx *sql.Tx, in Inbound) (Applied, error) {
+func (s *Store) inboundEffects(ctx context.Context, tx *txn, in Inbound) (Applied, error) {
 	var ap Applied
 	typ := in.EventType
 	if typ == "" {

@@ -55,7 +55,7 @@ func (s *Store) Claim(ctx context.Context, k SendKey, p Pending, check func(*con
 // claimChecked re-reads the contact, asks check, and claims. A refusal by
 // check is returned as refused, not as err, so the transaction can still
 // commit what else it holds.
-func (s *Store) claimChecked(ctx context.Context, tx *sql.Tx, k SendKey, p Pending, check func(*contact.Contact) error) (out *contact.Send, refused, err error) {
+func (s *Store) claimChecked(ctx context.Context, tx *txn, k SendKey, p Pending, check func(*contact.Contact) error) (out *contact.Send, refused, err error) {
 	c, err := s.contactWhere(ctx, tx, "id = ?", k.ContactID)
 	if err != nil {
 		return nil, nil, err
@@ -88,7 +88,7 @@ type Pending struct {
 	Subject   string
 }
 
-func (s *Store) claim(ctx context.Context, tx *sql.Tx, k SendKey, p Pending) (*contact.Send, error) {
+func (s *Store) claim(ctx context.Context, tx *txn, k SendKey, p Pending) (*contact.Send, error) {
 	old, err := scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+
 		" FROM sends WHERE campaign=? AND step=? AND contact_id=? AND round=?", k.Campaign, k.Step, k.ContactID, k.Round))
 	now := s.now()

@@ -22,7 +22,7 @@ type Outcome struct {
 
 // Record applies an outcome in one transaction.
 func (s *Store) Record(ctx context.Context, o Outcome) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return s.record(ctx, tx, o) })
+	return s.tx(ctx, func(tx *txn) error { return s.record(ctx, tx, o) })
 }
 
 // RecordAndClaim records the outcome of one send and claims the next in a
@@ -34,7 +34,7 @@ func (s *Store) Record(ctx context.Context, o Outcome) error {
 func (s *Store) RecordAndClaim(ctx context.Context, done *Outcome, k SendKey, p Pending, check func(*contact.Contact) error) (*contact.Send, error) {
 	var out *contact.Send
 	var refused error
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *txn) error {
 		if done != nil {
 			if err := s.record(ctx, tx, *done); err != nil {
 				return err
@@ -50,7 +50,50 @@ func (s *Store) RecordAndClaim(ctx context.Context, done *Outcome, k SendKey, p 
 	return out, refused
 }
 
-func (s *Store) record(ctx context.Context, tx *sql.Tx, o Outcome) error {
+// ClaimRequest is one send to claim in a batch.
+type ClaimRequest struct {
+	Key     SendKey
+	Pending Pending
+	Check   func(*contact.Contact) error
+}
+
+// Claimed is what became of one ClaimRequest: the claimed row, or why it
+// was refused (a *RefusedError).
+type Claimed struct {
+	Send    *contact.Send
+	Refused error
+}
+
+// RecordAndClaimBatch records outcomes and claims several sends in one
+// transaction: one disk sync for a whole batch, which is how a campaign
+// that is not paced goes out as fast as the server takes it. Each claimed
+// row is committed as "sending" with its Message-ID before any of them is
+// sent, so the guarantee is the one of Claim; a crash may leave every row
+// of the batch uncertain, and they wait in the outbox for the user.
+func (s *Store) RecordAndClaimBatch(ctx context.Context, done []Outcome, claims []ClaimRequest) ([]Claimed, error) {
+	out := make([]Claimed, len(claims))
+	err := s.tx(ctx, func(tx *txn) error {
+		for _, o := range done {
+			if err := s.record(ctx, tx, o); err != nil {
+				return err
+			}
+		}
+		for i, c := range claims {
+			sd, refused, err := s.claimChecked(ctx, tx, c.Key, c.Pending, c.Check)
+			if err != nil {
+				return err
+			}
+			out[i] = Claimed{Send: sd, Refused: refused}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Store) record(ctx context.Context, tx *txn, o Outcome) error {
 	sd, err := scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE id = ?", o.SendID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("send %d: %w", o.SendID, ErrNotFound)
@@ -78,7 +121,7 @@ func (s *Store) record(ctx context.Context, tx *sql.Tx, o Outcome) error {
 	return err
 }
 
-func (s *Store) recordDone(ctx context.Context, tx *sql.Tx, sd *contact.Send, o Outcome, now string) error {
+func (s *Store) recordDone(ctx context.Context, tx *txn, sd *contact.Send, o Outcome, now string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, response=?, last_error='', sent_at=?, updated_at=? WHERE id=?`,
 		o.State, o.Response, now, now, sd.ID); err != nil {
 		return err
@@ -97,7 +140,7 @@ func (s *Store) recordDone(ctx context.Context, tx *sql.Tx, sd *contact.Send, o 
 	return s.autoMove(ctx, tx, sd.ContactID, contact.StageContacted, why, e.MessageID)
 }
 
-func (s *Store) recordFailed(ctx context.Context, tx *sql.Tx, sd *contact.Send, o Outcome, now string) error {
+func (s *Store) recordFailed(ctx context.Context, tx *txn, sd *contact.Send, o Outcome, now string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, updated_at=? WHERE id=?`,
 		contact.SendFailed, o.Why, now, sd.ID); err != nil {
 		return err
@@ -186,7 +229,7 @@ func (s *Store) Resolve(ctx context.Context, id int64, d Decision) error {
 // autoMove is an automatic stage move inside a transaction; a move the
 // pipeline does not allow (backwards, out of a side stage) is skipped
 // silently, as it is not an error that the contact has moved on.
-func (s *Store) autoMove(ctx context.Context, tx *sql.Tx, contactID int64, to contact.Stage, why, msgID string) error {
+func (s *Store) autoMove(ctx context.Context, tx *txn, contactID int64, to contact.Stage, why, msgID string) error {
 	_, _, err := s.moveStage(ctx, tx, contactID, Move{To: to, Auto: true, Reason: why, MessageID: msgID})
 	if errors.Is(err, ErrMoveRefused) {
 		return nil

@@ -34,6 +34,7 @@ type Store struct {
 	Now func() time.Time
 	// Pipeline decides which automatic stage moves are allowed.
 	Pipeline contact.Pipeline
+	stmts    stmts
 }
 
 // Options tune Open. A nil *Options means the defaults.
@@ -71,7 +72,10 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.closeStmts()
+	return s.db.Close()
+}
 
 // Path is the database file's path.
 func (s *Store) Path() string { return s.path }
@@ -104,22 +108,23 @@ func (s *Store) apply(ctx context.Context, name string, version int) error {
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	return s.tx(ctx, func(tx *txn) error {
+		// Migrations hold several statements and run once: not prepared.
+		if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
-		_, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(version))
+		_, err := tx.tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(version))
 		return err
 	})
 }
 
 // tx runs fn in one immediate transaction, committing when it returns nil.
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(&txn{s: s, tx: tx}); err != nil {
 		tx.Rollback()
 		return err
 	}
