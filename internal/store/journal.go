@@ -42,7 +42,8 @@ func scanSend(row scanner) (*contact.Send, error) {
 }
 
 // Claim is the last step before a message goes out. In one immediate
-// transaction it re-reads the contact, lets check refuse it (a reply or an
+// transaction it re-reads the contact (its address, stage, time zone and
+// out-of-office hold), lets check refuse it (a reply or an
 // opt-out that arrived a second ago), and commits the journal row as
 // "sending" with its Message-ID. Only a new row, a "planned" row or a
 // "deferred" row can be claimed; any other state returns ErrJournaled.
@@ -56,7 +57,7 @@ func (s *Store) Claim(ctx context.Context, k SendKey, p Pending, check func(*con
 // check is returned as refused, not as err, so the transaction can still
 // commit what else it holds.
 func (s *Store) claimChecked(ctx context.Context, tx *txn, k SendKey, p Pending, check func(*contact.Contact) error) (out *contact.Send, refused, err error) {
-	c, err := s.contactWhere(ctx, tx, "id = ?", k.ContactID)
+	c, err := s.contactForCheck(ctx, tx, k.ContactID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -89,33 +90,51 @@ type Pending struct {
 }
 
 func (s *Store) claim(ctx context.Context, tx *txn, k SendKey, p Pending) (*contact.Send, error) {
-	old, err := scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+
-		" FROM sends WHERE campaign=? AND step=? AND contact_id=? AND round=?", k.Campaign, k.Step, k.ContactID, k.Round))
-	now := s.now()
+	now := s.Now()
 	if p.Channel == "" {
 		p.Channel = "email"
 	}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = tx.ExecContext(ctx, `INSERT INTO sends (campaign, step, contact_id, round, channel, email, state,
-			message_id, subject, attempts, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?,?)`,
-			k.Campaign, k.Step, k.ContactID, k.Round, p.Channel, p.Email, contact.SendSending, p.MessageID, p.Subject, now, now)
-	case err != nil:
+	// Most claims are of a new row: insert it and be done; only when the
+	// row exists is it read.
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO sends (campaign, step, contact_id, round, channel, email, state,
+		message_id, subject, attempts, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?,?)
+		ON CONFLICT (campaign, step, contact_id, round) DO NOTHING RETURNING id`,
+		k.Campaign, k.Step, k.ContactID, k.Round, p.Channel, p.Email, contact.SendSending, p.MessageID, p.Subject,
+		fmtTime(now), fmtTime(now)).Scan(&id)
+	if err == nil {
+		return &contact.Send{ID: id, Campaign: k.Campaign, Step: k.Step, ContactID: k.ContactID, Round: k.Round,
+			Channel: p.Channel, Email: p.Email, State: contact.SendSending, MessageID: p.MessageID, Subject: p.Subject,
+			Attempts: 1, CreatedAt: now, UpdatedAt: now}, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("journal %s/%s for contact %d: %w", k.Campaign, k.Step, k.ContactID, err)
+	}
+	return s.reclaim(ctx, tx, k, p, now)
+}
+
+// reclaim claims an existing row: planned, or deferred for another try.
+// A deferred row keeps its Message-ID.
+func (s *Store) reclaim(ctx context.Context, tx *txn, k SendKey, p Pending, now time.Time) (*contact.Send, error) {
+	old, err := scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+
+		" FROM sends WHERE campaign=? AND step=? AND contact_id=? AND round=?", k.Campaign, k.Step, k.ContactID, k.Round))
+	if err != nil {
 		return nil, err
-	case old.State == contact.SendPlanned || old.State == contact.SendDeferred:
-		if old.MessageID != "" {
-			p.MessageID = old.MessageID
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, email=?, message_id=?, subject=?, attempts=attempts+1,
-			updated_at=? WHERE id=?`, contact.SendSending, p.Email, p.MessageID, p.Subject, now, old.ID)
-	default:
+	}
+	if old.State != contact.SendPlanned && old.State != contact.SendDeferred {
 		return nil, fmt.Errorf("%w: %s/%s for contact %d is %s", ErrJournaled, k.Campaign, k.Step, k.ContactID, old.State)
 	}
+	if old.MessageID != "" {
+		p.MessageID = old.MessageID
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, email=?, message_id=?, subject=?, attempts=attempts+1,
+		updated_at=? WHERE id=?`, contact.SendSending, p.Email, p.MessageID, p.Subject, fmtTime(now), old.ID)
 	if err != nil {
 		return nil, fmt.Errorf("journal %s/%s for contact %d: %w", k.Campaign, k.Step, k.ContactID, err)
 	}
-	return scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+
-		" FROM sends WHERE campaign=? AND step=? AND contact_id=? AND round=?", k.Campaign, k.Step, k.ContactID, k.Round))
+	old.State, old.Email, old.MessageID, old.Subject, old.UpdatedAt = contact.SendSending, p.Email, p.MessageID, p.Subject, now
+	old.Attempts++
+	return old, nil
 }
 
 // Send returns a journal row by ID.
@@ -213,4 +232,19 @@ func (s *Store) FirstSentAt(ctx context.Context, contactID int64) (time.Time, er
 		return time.Time{}, err
 	}
 	return parseTime(at.String), nil
+}
+
+// contactForCheck reads what the check before a send looks at: the
+// contact's address, stage and out-of-office hold (not its custom fields,
+// whose decoding would cost more than the rest of a claim).
+func (s *Store) contactForCheck(ctx context.Context, tx *txn, id int64) (*contact.Contact, error) {
+	c := &contact.Contact{ID: id}
+	var hold string
+	err := tx.QueryRowContext(ctx, "SELECT COALESCE(email,''), stage, hold_until, timezone FROM contacts WHERE id = ?", id).
+		Scan(&c.Email, &c.Stage, &hold, &c.TimeZone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	c.HoldUntil = parseTime(hold)
+	return c, err
 }

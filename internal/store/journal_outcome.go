@@ -18,6 +18,9 @@ type Outcome struct {
 	Why      string            // the error, for deferred, failed, unknown and released rows
 	Next     time.Time         // deferred: when to try again
 	Bounce   bool              // failed: the address itself was refused; the contact bounces
+	// Send is the claimed row as Claim returned it, when the caller has it:
+	// it saves reading it back.
+	Send *contact.Send
 }
 
 // Record applies an outcome in one transaction.
@@ -94,13 +97,18 @@ func (s *Store) RecordAndClaimBatch(ctx context.Context, done []Outcome, claims 
 }
 
 func (s *Store) record(ctx context.Context, tx *txn, o Outcome) error {
-	sd, err := scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE id = ?", o.SendID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("send %d: %w", o.SendID, ErrNotFound)
+	sd := o.Send
+	if sd == nil || sd.ID != o.SendID {
+		var err error
+		sd, err = scanSend(tx.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE id = ?", o.SendID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("send %d: %w", o.SendID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
 	}
-	if err != nil {
-		return err
-	}
+	var err error
 	now := s.now()
 	switch o.State {
 	case contact.SendSent, contact.SendPrinted:
