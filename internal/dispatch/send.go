@@ -16,15 +16,39 @@ import (
 // batch claims a batch of rendered notes, recording the outcomes of the
 // previous batch in the same transaction, then sends them one by one.
 func (r *run) batch(ctx context.Context, batch []ready) error {
+	todo, claims, skips := r.claims(batch)
+	r.skipAll(skips)
+	if len(claims) == 0 {
+		return nil
+	}
+	got, err := r.d.o.Store.RecordAndClaimBatch(ctx, r.pending, claims)
+	if err != nil {
+		return err
+	}
+	r.pending = nil
+	return r.sendClaimed(ctx, todo, got)
+}
+
+// skipped is a note left out of a batch, and why.
+type skipped struct {
+	x   ready
+	why string
+}
+
+// claims turns rendered notes into claim requests, leaving out the notes
+// that failed to render and those outside the window in the contact's
+// zone. It touches no shared state: the claimer goroutine calls it.
+func (r *run) claims(batch []ready) ([]ready, []store.ClaimRequest, []skipped) {
 	d := r.d
 	var todo []ready
 	var claims []store.ClaimRequest
+	var skips []skipped
 	for _, x := range batch {
 		switch {
 		case x.err != nil:
-			r.rep.skip(x.e.camp.Name, x.e.item, x.err.Error())
+			skips = append(skips, skipped{x, x.err.Error()})
 		case !d.inWindow(d.o.Now(), x.e.item.Contact):
-			r.rep.skip(x.e.camp.Name, x.e.item, "outside the send window in the contact's time zone")
+			skips = append(skips, skipped{x, "outside the send window in the contact's time zone"})
 		default:
 			todo = append(todo, x)
 			claims = append(claims, store.ClaimRequest{Key: x.p.key,
@@ -33,15 +57,71 @@ func (r *run) batch(ctx context.Context, batch []ready) error {
 				Check: stillDue(x.e.item, d.o.Now(), d.o.Store.Pipeline)})
 		}
 	}
-	if len(claims) == 0 {
-		return nil
+	return todo, claims, skips
+}
+
+func (r *run) skipAll(skips []skipped) {
+	for _, k := range skips {
+		r.rep.skip(k.x.e.camp.Name, k.x.e.item, k.why)
 	}
-	got, err := d.o.Store.RecordAndClaimBatch(ctx, r.pending, claims)
-	if err != nil {
-		return err
+}
+
+// pipelined sends an unpaced queue in batches, claiming the next batch
+// (and recording the outcomes of the one before) while the current batch
+// goes out: the disk and the server work at the same time. Every note is
+// still committed as "sending" before its SMTP transaction starts.
+func (r *run) pipelined(ctx context.Context, ahead <-chan ready, total, size int) error {
+	next, handled, err := r.claimNext(ctx, ahead, nil, size)
+	for err == nil && (len(next.todo) > 0 || len(next.skips) > 0) {
+		cur := next
+		r.skipAll(cur.skips)
+		if stop := r.stopBefore(ctx); stop != "" {
+			r.rep.Stopped = fmt.Sprintf("%s (%d due notes wait for the next tick)", stop, total-handled+len(cur.todo))
+			r.release(cur.got, "not sent: "+stop)
+			return nil
+		}
+		done := r.pending
+		r.pending = nil
+		ch := make(chan claimedBatch, 1)
+		go func() {
+			b, n, err := r.claimNext(ctx, ahead, done, size)
+			b.err, b.n = err, n
+			ch <- b
+		}()
+		sendErr := r.sendClaimed(ctx, cur.todo, cur.got)
+		next = <-ch
+		handled += next.n
+		if sendErr != nil {
+			r.release(next.got, "not sent: the tick stopped")
+			if errors.Is(sendErr, errStopTick) {
+				return nil
+			}
+			return sendErr
+		}
+		err = next.err
 	}
-	r.pending = nil
-	return r.sendClaimed(ctx, todo, got)
+	return err
+}
+
+// claimedBatch is a batch of rendered notes and what their claims gave.
+type claimedBatch struct {
+	todo  []ready
+	got   []Claimed
+	skips []skipped
+	n     int // notes taken from the queue, skipped ones included
+	err   error
+}
+
+// claimNext takes the next batch of rendered notes and claims them,
+// recording done in the same transaction.
+func (r *run) claimNext(ctx context.Context, ahead <-chan ready, done []store.Outcome, size int) (claimedBatch, int, error) {
+	batch := take(ahead, size)
+	todo, claims, skips := r.claims(batch)
+	if len(claims) == 0 && len(done) == 0 {
+		return claimedBatch{todo: todo, skips: skips}, len(batch), nil
+	}
+	got, err := r.d.o.Store.RecordAndClaimBatch(ctx, done, claims)
+	return claimedBatch{todo: todo, got: got, skips: skips}, len(batch), err
 }
 
 // sendClaimed sends the claimed notes of a batch. When the tick must stop

@@ -182,6 +182,10 @@ func (r *run) all(ctx context.Context, q []queued) error {
 	done := make(chan struct{})
 	defer close(done)
 	ahead := r.prepareAhead(ctx, q, done)
+	if n := r.batchSize(); n > 1 && r.opts.Limit == 0 {
+		err = r.pipelined(ctx, ahead, len(q), n)
+		return errors.Join(err, r.flush(context.WithoutCancel(ctx)))
+	}
 	for handled := 0; handled < len(q); {
 		if stop := r.stopBefore(ctx); stop != "" {
 			r.rep.Stopped = fmt.Sprintf("%s (%d due notes wait for the next tick)", stop, len(q)-handled)

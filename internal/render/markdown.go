@@ -166,20 +166,24 @@ func allowedURL(s string) bool {
 	return false
 }
 
-// linksHoldValues reports whether any link address in the body carries a
-// placeholder (a value from the data).
-func linksHoldValues(doc ast.Node, src []byte) bool {
-	found := false
+// linkPlaceholders lists the placeholders (values from the data) in the
+// body's link addresses.
+func linkPlaceholders(doc ast.Node, src []byte, vals values) []int {
+	var idx []int
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		var dest []byte
 		switch n := n.(type) {
 		case *ast.Link:
-			found = found || bytes.ContainsRune(n.Destination, phStart)
+			dest = n.Destination
 		case *ast.AutoLink:
-			found = found || bytes.ContainsRune(n.URL(src), phStart)
+			dest = n.URL(src)
+		}
+		if entering && bytes.ContainsRune(dest, phStart) {
+			idx = append(idx, vals.indexes(string(dest))...)
 		}
 		return ast.WalkContinue, nil
 	})
-	return found
+	return idx
 }
 
 var errUnfillable = fmt.Errorf("a field is used where it cannot be filled in (inside a link address, or next to one)")

@@ -64,6 +64,22 @@ func (vs values) fill(s string, esc func(string) string) (out string, ok bool) {
 	return out, ok && !strings.ContainsFunc(out, isMarker)
 }
 
+// indexes lists the placeholders in s, by value index.
+func (vs values) indexes(s string) []int {
+	var out []int
+	for {
+		i := strings.IndexRune(s, phStart)
+		if i < 0 {
+			return out
+		}
+		s = s[i+len(string(phStart)):]
+		if n, rest, ok := vs.parse(s); ok {
+			out = append(out, n)
+			s = rest
+		}
+	}
+}
+
 // parse reads the digits and the end marker of a placeholder.
 func (vs values) parse(s string) (n int, rest string, ok bool) {
 	digits := 0

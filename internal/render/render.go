@@ -205,27 +205,38 @@ type parsedBody struct {
 	html string // before fill
 }
 
-// bodyCache holds parsed bodies by their text with placeholders.
+// bodyCache holds parsed bodies by their text with placeholders. A body
+// whose link addresses carry values (the booking link) is kept once per
+// set of those values, since the links are checked and filled at parse.
 type bodyCache struct {
 	mu sync.Mutex
-	m  map[string]*parsedBody
+	m  map[string]*bodyEntry
+	n  int
+}
+
+type bodyEntry struct {
+	linkVals []int                  // the placeholders found in link addresses
+	byLinks  map[string]*parsedBody // by those placeholders' values
 }
 
 // maxParsedBodies bounds the cache; a template rarely has more shapes.
 const maxParsedBodies = 256
 
 func (t *Template) parsed(body string, vals values) (*parsedBody, error) {
-	t.parsedBodies.mu.Lock()
-	pb := t.parsedBodies.m[body]
-	t.parsedBodies.mu.Unlock()
+	c := &t.parsedBodies
+	c.mu.Lock()
+	e := c.m[body]
+	var pb *parsedBody
+	if e != nil {
+		pb = e.byLinks[linkKey(e.linkVals, vals)]
+	}
+	c.mu.Unlock()
 	if pb != nil {
 		return pb, nil
 	}
 	src := []byte(body)
 	doc := parseMarkdown(src)
-	// A value inside a link address makes the links differ from one
-	// contact to the next: such a body is not kept.
-	keep := !linksHoldValues(doc, src)
+	links := linkPlaceholders(doc, src, vals)
 	if err := fixLinks(doc, src, vals); err != nil {
 		return nil, errorAt(t.Path, 0, "%v", err)
 	}
@@ -234,17 +245,37 @@ func (t *Template) parsed(body string, vals values) (*parsedBody, error) {
 		return nil, errorAt(t.Path, 0, "%v", err)
 	}
 	pb = &parsedBody{doc: doc, src: src, html: buf.String()}
-	if keep {
-		t.parsedBodies.mu.Lock()
-		if t.parsedBodies.m == nil {
-			t.parsedBodies.m = map[string]*parsedBody{}
-		}
-		if len(t.parsedBodies.m) < maxParsedBodies {
-			t.parsedBodies.m[body] = pb
-		}
-		t.parsedBodies.mu.Unlock()
-	}
+	c.keep(body, links, vals, pb)
 	return pb, nil
+}
+
+func (c *bodyCache) keep(body string, links []int, vals values, pb *parsedBody) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n >= maxParsedBodies {
+		return
+	}
+	if c.m == nil {
+		c.m = map[string]*bodyEntry{}
+	}
+	e := c.m[body]
+	if e == nil {
+		e = &bodyEntry{linkVals: links, byLinks: map[string]*parsedBody{}}
+		c.m[body] = e
+	}
+	e.byLinks[linkKey(links, vals)] = pb
+	c.n++
+}
+
+func linkKey(idx []int, vals values) string {
+	var b strings.Builder
+	for _, i := range idx {
+		if i < len(vals) {
+			b.WriteString(vals[i])
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 func (t *Template) parseBody(body string, vals values) (ast.Node, []byte, error) {
