@@ -41,11 +41,11 @@ func (e *Error) Unwrap() error { return e.Err }
 // hint tells a non-engineer what to do.
 func (e *Error) hint() string {
 	switch {
-	case isCertError(e.Err):
+	case IsCertError(e.Err):
 		return "the server's certificate could not be verified: check the host name, or set ca_file if your provider uses a private certificate authority"
 	case e.Step == StepLogin && isAuthFailure(e.Err):
 		return "the server refused the username or password; with Gmail or Microsoft 365 use an app password or OAuth"
-	case e.Step == StepConnect && isTimeout(e.Err):
+	case e.Step == StepConnect && IsTimeout(e.Err):
 		return "the server did not answer in time: check host, port and your network"
 	}
 	return ""
@@ -54,10 +54,12 @@ func (e *Error) hint() string {
 // Temporary reports whether trying again later may succeed: network
 // trouble, not a refused password or an untrusted certificate.
 func (e *Error) Temporary() bool {
-	return e.Step == StepConnect || (e.Step == StepLogin && !isAuthFailure(e.Err) && isTimeout(e.Err))
+	return e.Step == StepConnect || (e.Step == StepLogin && !isAuthFailure(e.Err) && IsTimeout(e.Err))
 }
 
-func isCertError(err error) bool {
+// IsCertError reports whether err is a certificate that did not verify
+// (unknown authority, wrong host name, expired). The mailer uses it too.
+func IsCertError(err error) bool {
 	var verr *tls.CertificateVerificationError
 	var uerr x509.UnknownAuthorityError
 	var herr x509.HostnameError
@@ -70,7 +72,8 @@ func isAuthFailure(err error) bool {
 	return errors.As(err, &ierr) && ierr.Type == imap.StatusResponseTypeNo
 }
 
-func isTimeout(err error) bool {
+// IsTimeout reports whether err is a network timeout.
+func IsTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }

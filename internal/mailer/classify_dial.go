@@ -3,11 +3,12 @@ package mailer
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"net"
 	"net/textproto"
 	"strings"
+
+	"rapport/internal/imapconn"
 )
 
 // classifyDial maps a failure to connect, secure or log in. Each pauses
@@ -27,7 +28,7 @@ func classifyDial(err error) Result {
 		res.Temporary = r.code/100 == 4
 	case StepTLS:
 		res = result(Paused, step, r, tlsAdvice(err), err)
-		res.Temporary = !isCertError(err) && !strings.Contains(err.Error(), "STARTTLS")
+		res.Temporary = !imapconn.IsCertError(err) && !strings.Contains(err.Error(), "STARTTLS")
 	default:
 		res = result(Paused, step, r, connectAdvice(err, r), err)
 		res.Temporary = r.code == 0 || r.code/100 == 4
@@ -47,7 +48,7 @@ func dialStep(err error) string {
 		return se.step
 	case strings.Contains(strings.ToUpper(err.Error()), "SMTP AUTH"):
 		return StepAuth
-	case isCertError(err) || isTLSError(err) || strings.Contains(err.Error(), "STARTTLS"):
+	case imapconn.IsCertError(err) || isTLSError(err) || strings.Contains(err.Error(), "STARTTLS"):
 		return StepTLS
 	}
 	return StepConnect
@@ -75,7 +76,7 @@ func authAdvice(r reply) string {
 
 func tlsAdvice(err error) string {
 	switch {
-	case isCertError(err):
+	case imapconn.IsCertError(err):
 		return "the server's certificate could not be verified: check the host name, or set ca_file if your provider uses a private certificate authority; rapport never sends without a verified certificate"
 	case strings.Contains(err.Error(), "STARTTLS"):
 		return "the server does not offer STARTTLS on this port; use security \"tls\" (port 465) or the provider's submission port 587"
@@ -90,19 +91,12 @@ func connectAdvice(err error, r reply) string {
 		return "the server refused the connection; sending is paused"
 	case errors.As(err, &dnsErr):
 		return "the mail server's name could not be found: check the SMTP host and your internet connection"
-	case isTimeout(err):
+	case imapconn.IsTimeout(err):
 		return "the mail server did not answer in time: check host, port and your network"
 	}
 	return "could not connect to the mail server: check host, port and your network"
 }
 
-func isCertError(err error) bool {
-	var verr *tls.CertificateVerificationError
-	var uerr x509.UnknownAuthorityError
-	var herr x509.HostnameError
-	var cerr x509.CertificateInvalidError
-	return errors.As(err, &verr) || errors.As(err, &uerr) || errors.As(err, &herr) || errors.As(err, &cerr)
-}
 
 func isTLSError(err error) bool {
 	var rh tls.RecordHeaderError
@@ -110,7 +104,3 @@ func isTLSError(err error) bool {
 	return errors.As(err, &rh) || errors.As(err, &ae) || strings.HasPrefix(err.Error(), "tls: ")
 }
 
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
