@@ -97,10 +97,8 @@ func connectAdvice(err error, r reply) string {
 	return "could not connect to the mail server: check host, port and your network"
 }
 
-
 func isTLSError(err error) bool {
 	var rh tls.RecordHeaderError
 	var ae tls.AlertError
 	return errors.As(err, &rh) || errors.As(err, &ae) || strings.HasPrefix(err.Error(), "tls: ")
 }
-
