@@ -4,5 +4,6 @@
 // environment, a command, or — if the file is private — the file itself.
 //
 // Only the CLI reads the config; it copies values into each package's
-// Options. It imports tomlfile and contact only.
+// Options. It imports tomlfile, contact, schedule, and imapconn (for its one
+// definition of a loopback host) only.
 package config

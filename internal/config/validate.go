@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"rapport/internal/contact"
+	"rapport/internal/imapconn"
 	"rapport/internal/schedule"
 )
 
@@ -134,7 +135,7 @@ func (c *Config) validateServer(p *problems, section string, s Server) {
 	switch s.Security {
 	case "", "tls", "starttls":
 	case "none":
-		if !IsLoopback(s.Host) {
+		if !imapconn.IsLoopback(s.Host) {
 			p.add(section+".security", `"none" sends your password and notes unencrypted; it is only allowed to this machine (localhost). Use "tls" or "starttls"`)
 		}
 	default:
@@ -162,15 +163,6 @@ func (c *Config) validateServer(p *problems, section string, s Server) {
 			p.add(section+".ca_file", "cannot read %s: %v", s.CAFile, errors.Unwrap(err))
 		}
 	}
-}
-
-// IsLoopback reports whether host names this machine.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 func (c *Config) validateSending(p *problems) {
@@ -238,7 +230,7 @@ func (c *Config) validateMisc(p *problems) {
 	}
 	if host, _, err := net.SplitHostPort(c.Dashboard.Listen); err != nil {
 		p.add("dashboard.listen", "%q is not host:port", c.Dashboard.Listen)
-	} else if !IsLoopback(host) {
+	} else if !imapconn.IsLoopback(host) {
 		p.add("dashboard.listen", "the dashboard only listens on this machine (127.0.0.1); %q would open it to the network", c.Dashboard.Listen)
 	}
 	for i, s := range c.Sources {

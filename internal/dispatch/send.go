@@ -160,13 +160,6 @@ func (r *run) release(rest []Claimed, why string) {
 	}
 }
 
-// isRefusal tells a contact refused by the claim check (or already in the
-// journal) from a store failure.
-func isRefusal(err error) bool {
-	var re *store.RefusedError
-	return errors.As(err, &re)
-}
-
 func (r *run) deliver(ctx context.Context, p *prepared, sd *contact.Send) error {
 	d := r.d
 	msg, err := d.build(p, sd.MessageID)

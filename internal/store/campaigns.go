@@ -130,10 +130,3 @@ func (s *Store) addHolds(ctx context.Context, out map[int64]Engagement) error {
 	}
 	return rows.Err()
 }
-
-// Hold makes a contact's next step wait until t (an out-of-office answer).
-// A later hold replaces an earlier one; an earlier one does not shorten it.
-func (s *Store) Hold(ctx context.Context, contactID int64, until time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE contacts SET hold_until = max(hold_until, ?) WHERE id = ?`, fmtTime(until), contactID)
-	return err
-}

@@ -134,25 +134,6 @@ func (s *Store) Contacts(ctx context.Context, f Filter) ([]*contact.Contact, err
 	return queryAll(ctx, s.db, scanContact, "SELECT "+contactColumns+" FROM contacts WHERE "+where+" ORDER BY id", args...)
 }
 
-// CountByStage counts contacts in each stage.
-func (s *Store) CountByStage(ctx context.Context) (map[contact.Stage]int, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT stage, count(*) FROM contacts GROUP BY stage")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[contact.Stage]int{}
-	for rows.Next() {
-		var st contact.Stage
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
-}
-
 func marshalContact(c *contact.Contact) (tags, fields string) {
 	t := c.Tags
 	if t == nil {

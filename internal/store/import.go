@@ -112,9 +112,6 @@ func (im *Import) existing(c *contact.Contact) (*contact.Contact, error) {
 	return scanContact(im.q.QueryRowContext(im.ctx, "SELECT "+contactColumns+" FROM contacts WHERE "+where, key))
 }
 
-// Counts returns what the import has done so far.
-func (im *Import) Counts() ImportCounts { return im.counts }
-
 // Commit logs the import with the rows read and skipped, and makes it
 // durable; for a dry run it rolls everything back instead.
 func (im *Import) Commit(read int, skipped []RowError) (ImportCounts, error) {

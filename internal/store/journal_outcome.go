@@ -169,12 +169,6 @@ func (s *Store) MarkSent(ctx context.Context, id int64, response string) error {
 	return s.Record(ctx, Outcome{SendID: id, State: contact.SendSent, Response: response})
 }
 
-// MarkPrinted records that a letter was written to a PDF for the user to
-// post; it moves the contact on like a sent note.
-func (s *Store) MarkPrinted(ctx context.Context, id int64, file string) error {
-	return s.Record(ctx, Outcome{SendID: id, State: contact.SendPrinted, Response: file})
-}
-
 // MarkDeferred records a temporary failure; the row is tried again at next.
 func (s *Store) MarkDeferred(ctx context.Context, id int64, next time.Time, why string) error {
 	return s.Record(ctx, Outcome{SendID: id, State: contact.SendDeferred, Next: next, Why: why})
