@@ -143,7 +143,7 @@ func runPlan(ctx context.Context, a *app, name, at string) error {
 			return usagef("--at %q is not a time like 2026-12-01 09:30", at)
 		}
 	}
-	d, done, err := a.dispatcher(ctx, false)
+	d, done, err := a.dispatcher(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -260,7 +260,7 @@ func (a *app) compose(ctx context.Context, name, who, stepID, to string) (*compo
 	if err != nil {
 		return nil, err
 	}
-	d, done, err := a.dispatcher(ctx, false)
+	d, done, err := a.dispatcher(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +356,7 @@ func runStart(ctx context.Context, a *app, name string) error {
 	if err != nil {
 		return err
 	}
-	d, done, err := a.dispatcher(ctx, false)
+	d, done, err := a.dispatcher(ctx, nil)
 	if err != nil {
 		return err
 	}

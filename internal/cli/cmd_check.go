@@ -89,7 +89,7 @@ func (a *app) checkCampaigns(ctx context.Context, rep *checkReport) error {
 	if _, err := os.Stat(a.cfg.Resolve(a.cfg.Store.Path)); len(list) == 0 || os.IsNotExist(err) {
 		return nil // no contacts yet: nothing to render, and no store to create
 	}
-	d, done, err := a.dispatcher(ctx, false)
+	d, done, err := a.dispatcher(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"rapport/internal/contact"
@@ -24,6 +25,11 @@ type statusJSON struct {
 		PID     int    `json:"pid,omitempty"`
 		Since   string `json:"since,omitempty"`
 	} `json:"daemon"`
+	// Sender is the `rapport send` sending for the store now, if any.
+	Sender *struct {
+		PID   int    `json:"pid"`
+		Since string `json:"since"`
+	} `json:"sender,omitempty"`
 	Sending struct {
 		Paused      bool   `json:"paused"`
 		PausedWhy   string `json:"paused_reason,omitempty"`
@@ -35,6 +41,7 @@ type statusJSON struct {
 	Campaigns []campaignJSON `json:"campaigns"`
 	Watcher   string         `json:"watcher"`
 	Outbox    int            `json:"outbox_waiting"`
+	InFlight  int            `json:"in_flight"`
 	Deferred  int            `json:"deferred"`
 	Sources   []sourceJSON   `json:"sources"`
 }
@@ -60,10 +67,15 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	var s statusJSON
-	pid, since, running := daemon.Running(daemon.LockPath(st.Path()))
-	s.Daemon.Running, s.Daemon.PID = running, pid
+	h, locked := daemon.Running(daemon.LockPath(st.Path()))
+	running := locked && h.Role != daemon.RoleSend
 	if running {
-		s.Daemon.Since = a.when(since)
+		s.Daemon.Running, s.Daemon.PID, s.Daemon.Since = true, h.PID, a.when(h.Since)
+	} else if locked {
+		s.Sender = &struct {
+			PID   int    `json:"pid"`
+			Since string `json:"since"`
+		}{h.PID, a.when(h.Since)}
 	}
 	if err := a.sendingStatus(ctx, st, &s); err != nil {
 		return err
@@ -116,8 +128,16 @@ func (a *app) sendingStatus(ctx context.Context, st *store.Store, s *statusJSON)
 	if err != nil {
 		return err
 	}
+	live := a.liveOwner()
+	for _, w := range waiting {
+		if w.InFlight(live) {
+			s.InFlight++
+		} else {
+			s.Outbox++
+		}
+	}
 	deferred, err := st.Sends(ctx, store.SendFilter{States: []contact.SendState{contact.SendDeferred}})
-	s.Outbox, s.Deferred = len(waiting), len(deferred)
+	s.Deferred = len(deferred)
 	return err
 }
 
@@ -127,13 +147,20 @@ func printStatus(a *app, s *statusJSON) {
 	} else {
 		a.say("daemon:    not running (`rapport run` starts it)")
 	}
+	if s.Sender != nil {
+		a.say("sending:   `rapport send` is sending now (pid %d, since %s)", s.Sender.PID, s.Sender.Since)
+	}
 	if s.Sending.Paused {
 		a.say("sending:   PAUSED: %s", s.Sending.PausedWhy)
 	}
 	a.say("sent:      %d in the last hour (cap %d), %d in 24 hours (cap %d)", s.Sending.LastHour, s.Sending.PerHour,
 		s.Sending.Last24Hours, s.Sending.PerDay)
 	a.say("watcher:   %s", s.Watcher)
-	a.say("outbox:    %d waiting for your decision, %d to retry", s.Outbox, s.Deferred)
+	outbox := fmt.Sprintf("%d waiting for your decision, %d to retry", s.Outbox, s.Deferred)
+	if s.InFlight > 0 {
+		outbox += fmt.Sprintf(", %d being sent right now", s.InFlight)
+	}
+	a.say("outbox:    %s", outbox)
 	for _, c := range s.Campaigns {
 		a.say("campaign:  %-20s %-8s last %-16s next %s", c.Name, c.State, orDash(c.LastTick), orDash(c.NextTick))
 	}

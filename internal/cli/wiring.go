@@ -82,9 +82,26 @@ func (a *app) sender() render.Sender {
 		Phone: id.Phone, PostalAddress: id.PostalAddress, BookingURL: id.BookingURL, Signature: id.Signature}
 }
 
-// dispatcher wires a Dispatcher; with send it also connects the mailer
-// (lazily: nothing is dialled until the first message).
-func (a *app) dispatcher(ctx context.Context, send bool) (*dispatch.Dispatcher, func(), error) {
+// sending is what a dispatcher that sends needs beyond the config: the
+// sender lock's token, and where copies of sent notes go (nil: nowhere).
+type sending struct {
+	owner    string
+	sentCopy dispatch.SentCopier
+}
+
+// liveOwner is the lock token of the process that sends for the store
+// now, or "".
+func (a *app) liveOwner() string {
+	if a.st == nil {
+		return ""
+	}
+	return daemon.LiveToken(daemon.LockPath(a.st.Path()))
+}
+
+// dispatcher wires a Dispatcher; with s it also connects the mailer
+// (lazily: nothing is dialled until the first message). Without s it can
+// plan, check and compose, not send.
+func (a *app) dispatcher(ctx context.Context, s *sending) (*dispatch.Dispatcher, func(), error) {
 	cfg, err := a.config()
 	if err != nil {
 		return nil, nil, err
@@ -98,16 +115,16 @@ func (a *app) dispatcher(ctx context.Context, send bool) (*dispatch.Dispatcher, 
 	o := dispatch.Options{Store: st, Templates: cfg.Resolve(cfg.Paths.Templates), Sender: a.sender(),
 		Window: win, Holidays: hol, Location: cfg.Location, Now: a.env.Now, Log: a.log,
 		Sleep:           func(ctx context.Context, d time.Duration) error { return daemon.Sleep(ctx, clockOf(a), d) },
-		ListUnsubscribe: cfg.Sending.ListUnsubscribe,
+		ListUnsubscribe: cfg.Sending.ListUnsubscribe, LiveOwner: a.liveOwner,
 		Limits: mailer.Limits{PerHour: cfg.Sending.PerHour, PerDay: cfg.Sending.PerDay,
 			MinGap: cfg.Sending.MinGap.Duration, Jitter: cfg.Sending.Jitter.Duration}}
 	closer := func() {}
-	if send {
+	if s != nil {
 		mc, err := a.mailer(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
-		o.Mailer = mc
+		o.Mailer, o.Owner, o.SentCopy = mc, s.owner, s.sentCopy
 		closer = func() { mc.Close() }
 	}
 	return dispatch.New(o), closer, nil
@@ -172,8 +189,7 @@ func (a *app) roots(caFile string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// sentFolder opens the IMAP Sent folder for copies and recovery, or nil
-// when copies are not wanted and recovery is not asked for.
+// sentFolder opens the IMAP Sent folder for copies and recovery.
 func (a *app) sentFolder(ctx context.Context) (*mailer.SentFolder, error) {
 	o, err := a.imapOptions(ctx)
 	if err != nil {

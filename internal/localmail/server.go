@@ -66,6 +66,7 @@ type Server struct {
 	smtpConns int
 	imapConns int
 	changed   chan struct{} // closed and replaced on every delivery
+	onSession func()        // see OnSMTPSession
 }
 
 // addrs are the listening addresses; empty means not listening.

@@ -32,7 +32,22 @@ func (s *Server) Received() []Envelope {
 type backend struct{ srv *Server }
 
 func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	b.srv.mu.Lock()
+	fn := b.srv.onSession
+	b.srv.mu.Unlock()
+	if fn != nil {
+		fn() // before the greeting: a server slow to greet
+	}
 	return &smtpSession{srv: b.srv, conn: c}, nil
+}
+
+// OnSMTPSession calls fn for every new SMTP connection, before the server
+// greets it; the greeting waits until fn returns, as a slow server's does.
+// nil removes it.
+func (s *Server) OnSMTPSession(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onSession = fn
 }
 
 // smtpSession is one SMTP session (reset by STARTTLS).

@@ -14,7 +14,7 @@ import (
 
 const contactColumns = `id, COALESCE(email,''), first_name, last_name, title, organization, kind, phone,
 	street, city, region, postal_code, country, tags, fields, stage, notes, timezone,
-	source_file, source_row, missing, hold_until, created_at, updated_at`
+	source_file, source_row, missing, hold_until, created_at, updated_at, version`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -24,7 +24,7 @@ func scanContact(row scanner) (*contact.Contact, error) {
 	err := row.Scan(&c.ID, &c.Email, &c.FirstName, &c.LastName, &c.Title, &c.Organization, &c.Kind,
 		&c.Phone, &c.Address.Street, &c.Address.City, &c.Address.Region, &c.Address.PostalCode,
 		&c.Address.Country, &tags, &fields, &c.Stage, &c.Notes, &c.TimeZone, &c.Source.File,
-		&c.Source.Row, &c.Missing, &hold, &created, &updated)
+		&c.Source.Row, &c.Missing, &hold, &created, &updated, &c.Version)
 	if err != nil {
 		return nil, err
 	}
