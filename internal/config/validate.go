@@ -29,24 +29,25 @@ func (c *Config) applyDefaults() {
 	def(&c.Paths.Letters, "letters")
 	def(&c.SMTP.SentCopy, "auto")
 	def(&c.IMAP.Mailbox, "INBOX")
-	if c.Sending.PerHour == 0 {
-		c.Sending.PerHour = 20
+	// A value the user wrote is kept exactly, zero included ("per_hour =
+	// 0" means no hourly cap, "min_gap = \"0s\"" no gap); only a key left
+	// out takes the default.
+	defInt := func(key string, p *int, v int) {
+		if !c.file.Defined(key) {
+			*p = v
+		}
 	}
-	if c.Sending.PerDay == 0 {
-		c.Sending.PerDay = 100
+	defDur := func(key string, p *Duration, v time.Duration) {
+		if !c.file.Defined(key) {
+			p.Duration = v
+		}
 	}
-	if c.Sending.MinGap.Duration == 0 {
-		c.Sending.MinGap.Duration = 45 * time.Second
-	}
-	if c.Sending.Jitter.Duration == 0 {
-		c.Sending.Jitter.Duration = 30 * time.Second
-	}
-	if c.Sending.AutoReplyPause.Duration == 0 {
-		c.Sending.AutoReplyPause.Duration = 7 * 24 * time.Hour
-	}
-	if c.IMAP.Poll.Duration == 0 {
-		c.IMAP.Poll.Duration = 5 * time.Minute
-	}
+	defInt("sending.per_hour", &c.Sending.PerHour, 20)
+	defInt("sending.per_day", &c.Sending.PerDay, 100)
+	defDur("sending.min_gap", &c.Sending.MinGap, 45*time.Second)
+	defDur("sending.jitter", &c.Sending.Jitter, 30*time.Second)
+	defDur("sending.auto_reply_pause", &c.Sending.AutoReplyPause, 7*24*time.Hour)
+	defDur("imap.poll", &c.IMAP.Poll, 5*time.Minute)
 	if len(c.Contacts.Kinds) == 0 {
 		c.Contacts.Kinds = slices.Clone(contact.DefaultKinds)
 	}
@@ -184,6 +185,9 @@ func (c *Config) validateSending(p *problems) {
 	}
 	if s.PerHour < 0 || s.PerDay < 0 {
 		p.add("sending", "per_hour and per_day must be positive")
+	}
+	if c.IMAP.Poll.Duration < 30*time.Second {
+		p.add("imap.poll", "%s is too often: the poll is a safety net under IDLE; use 30s or more (default 5m)", c.IMAP.Poll.Duration)
 	}
 	if s.PerDay > 0 && s.PerHour > s.PerDay {
 		p.add("sending.per_hour", "per_hour (%d) is more than per_day (%d)", s.PerHour, s.PerDay)

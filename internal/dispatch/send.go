@@ -63,7 +63,7 @@ func (r *run) pipelined(ctx context.Context, ahead <-chan ready, total int) erro
 	r.batched = true
 	next := r.claimNext(ctx, ahead, nil)
 	handled := next.n
-	for next.err == nil && (len(next.todo) > 0 || len(next.skips) > 0) {
+	for next.err == nil && next.n > 0 {
 		cur := next
 		r.skipAll(cur.skips)
 		if r.stopBefore(ctx, total-handled+len(cur.todo)) {
@@ -130,9 +130,10 @@ type skipped struct {
 }
 
 // claims turns rendered notes into claim requests, leaving out the notes
-// that failed to render, those of a campaign that stopped in this tick,
-// and those outside the window in the contact's zone. It touches no
-// shared state: the claimer goroutine calls it.
+// that failed to render and those outside the window in the contact's
+// zone (skips). It touches no shared state: the claimer goroutine calls
+// it. A note of a campaign paused during the tick is refused by the
+// claim's check.
 func (r *run) claims(batch []ready) ([]ready, []store.ClaimRequest, []skipped) {
 	d := r.d
 	var todo []ready
@@ -142,8 +143,6 @@ func (r *run) claims(batch []ready) ([]ready, []store.ClaimRequest, []skipped) {
 		switch {
 		case x.err != nil:
 			skips = append(skips, skipped{x, x.err.Error()})
-		case r.campaignOff(x.e.camp.Name):
-			r.countOff(x.e.camp.Name)
 		case !d.inWindow(d.o.Now(), x.e.item.Contact):
 			skips = append(skips, skipped{x, "outside the send window in the contact's time zone"})
 		default:

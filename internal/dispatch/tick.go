@@ -229,7 +229,6 @@ type run struct {
 	copyErr error
 }
 
-func (r *run) campaignOff(name string) bool { _, ok := r.off[name]; return ok }
 
 func (r *run) stopCampaign(name, state string) { r.off[name] = state }
 

@@ -18,6 +18,7 @@ import (
 type File struct {
 	Path string
 	src  string
+	md   toml.MetaData
 }
 
 // Problem is something wrong at a place in a file.
@@ -58,6 +59,7 @@ func Decode(path, src string, v any) (*File, error) {
 	if err != nil {
 		return nil, f.decodeError(err)
 	}
+	f.md = md
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0].String()
 		return nil, f.Problem(k, fmt.Sprintf("unknown key %q (check its spelling and the section it is in)", lastPart(k)))
@@ -75,6 +77,13 @@ func (f *File) decodeError(err error) error {
 		return &Problem{Path: f.Path, Line: pe.Position.Line, Key: pe.LastKey, Msg: msg}
 	}
 	return &Problem{Path: f.Path, Msg: err.Error()}
+}
+
+// Defined reports whether the dotted key ("sending.min_gap") is written in
+// the file, so that an explicit zero is told apart from a key left out:
+// only a key left out takes a default.
+func (f *File) Defined(key string) bool {
+	return f != nil && f.md.IsDefined(strings.Split(key, ".")...)
 }
 
 // Problem returns a *Problem about key (dotted, as in "sending.window"),
