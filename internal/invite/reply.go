@@ -79,12 +79,16 @@ func ParseReply(body []byte) (r *Reply, err error) {
 	if p := ev.GetProperty(ics.ComponentPropertySequence); p != nil {
 		r.Sequence, _ = strconv.Atoi(strings.TrimSpace(p.Value))
 	}
-	r.Stamp = propTime(ev.GetProperty(ics.ComponentPropertyDtstamp))
-	r.Occurrence = propTime(ev.GetProperty(ics.ComponentPropertyRecurrenceId))
+	r.Stamp = propTime(cal, ev.GetProperty(ics.ComponentPropertyDtstamp))
+	r.Occurrence = propTime(cal, ev.GetProperty(ics.ComponentPropertyRecurrenceId))
 	if p := ev.GetProperty(ics.ComponentPropertyComment); p != nil {
 		r.Comment = strings.TrimSpace(p.Value)
 	}
-	r.Attendee, r.PartStat = answeringAttendee(ev.Attendees())
+	organizer := ""
+	if p := ev.GetProperty(ics.ComponentPropertyOrganizer); p != nil {
+		organizer = calAddress(p.Value)
+	}
+	r.Attendee, r.PartStat = answeringAttendee(ev.Attendees(), organizer)
 	return r, nil
 }
 
@@ -115,9 +119,13 @@ func mainEvent(evs []*ics.VEvent) *ics.VEvent {
 
 // answeringAttendee is the attendee whose PARTSTAT is an answer. A REPLY
 // should carry only the replier (RFC 5546 §3.2.3), but some clients copy
-// the whole list.
-func answeringAttendee(as []*ics.Attendee) (email string, ps PartStat) {
+// the whole list, the organizer (who has accepted their own event) among
+// them.
+func answeringAttendee(as []*ics.Attendee, organizer string) (email string, ps PartStat) {
 	for _, at := range as {
+		if organizer != "" && strings.EqualFold(calAddress(at.Value), organizer) {
+			continue
+		}
 		p := PartStat(strings.ToUpper(strings.TrimSpace(param(&at.BaseProperty, "PARTSTAT"))))
 		if p.Answered() {
 			return calAddress(at.Value), p
@@ -156,24 +164,31 @@ func calAddress(v string) string {
 	return v
 }
 
-// propTime reads a DATE-TIME or DATE value: UTC ("Z"), or with a TZID
-// the IANA database knows, else as UTC (an answer's stamp only orders
-// answers, so an unknown Windows zone name costs at most hours).
-func propTime(p *ics.IANAProperty) time.Time {
+// propTime reads a DATE-TIME or DATE value: in UTC ("Z"); with a TZID
+// the IANA database knows ("America/Chicago"), or one the calendar's own
+// VTIMEZONE defines ("Central Standard Time", as Outlook writes); else,
+// floating, as UTC.
+func propTime(cal *ics.Calendar, p *ics.IANAProperty) time.Time {
 	if p == nil {
 		return time.Time{}
 	}
 	v := strings.TrimSpace(p.Value)
-	loc := time.UTC
-	if tz := param(&p.BaseProperty, "TZID"); tz != "" {
-		if l, err := time.LoadLocation(strings.Trim(tz, `"`)); err == nil {
-			loc = l
-		}
-	}
 	for _, layout := range []string{"20060102T150405Z", "20060102T150405", "20060102"} {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			return t
+		wall, err := time.Parse(layout, v)
+		if err != nil {
+			continue
 		}
+		tz := strings.Trim(param(&p.BaseProperty, "TZID"), `"`)
+		if tz == "" || strings.HasSuffix(v, "Z") {
+			return wall
+		}
+		if loc, err := time.LoadLocation(tz); err == nil && tz != "Local" {
+			return time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, loc).UTC()
+		}
+		if toUTC, ok := readZone(cal, tz); ok {
+			return toUTC(wall)
+		}
+		return wall
 	}
 	return time.Time{}
 }
