@@ -13,14 +13,14 @@ import (
 // repeat more than daily, or set the time of day (BYHOUR, BYMINUTE,
 // BYSECOND), are refused: an event's time of day is its start.
 type Recur struct {
-	Freq     string    // DAILY, WEEKLY, MONTHLY or YEARLY
-	Interval int       // every Interval periods; at least 1
-	Count    int       // how many meetings in all, counting the first; 0 is no limit
-	Until    time.Time // the last possible start; zero is no limit
-	ByDay    []WeekdayNum
+	Freq                                               string    // DAILY, WEEKLY, MONTHLY or YEARLY
+	Interval                                           int       // every Interval periods; at least 1
+	Count                                              int       // how many meetings in all, counting the first; 0 is no limit
+	Until                                              time.Time // the last possible start; zero is no limit
+	ByDay                                              []WeekdayNum
 	ByMonth, ByMonthDay, ByYearDay, ByWeekNo, BySetPos []int
-	WeekStart time.Weekday // WKST, Monday unless given
-	wkst      bool         // WKST was written
+	WeekStart                                          time.Weekday // WKST, Monday unless given
+	wkst                                               bool         // WKST was written
 }
 
 // WeekdayNum is one BYDAY entry: a weekday, and for N other than 0 the
