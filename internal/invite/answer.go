@@ -36,8 +36,8 @@ var (
 	noPhrases = compile(
 		`(?:can't|cannot|can not|won't be able to|will not be able to|unable to|not able to|won't|will not|couldn't|could not) (?:make it|come|attend|join(?: you)?|be there)`,
 		`(?:i|we) (?:have|'ve got|have got|'ll have) (?:a|another) (?:conflict|prior commitment|commitment|prior engagement|scheduling conflict)`,
-		`(?:have|need|'ll have) to (?:pass|miss (?:this|it|that))`,
-		`(?:i'll|i will|we'll|we will|must|have to|will have to) (?:pass|decline)`,
+		`(?:have|need) to miss (?:this|it|that)`,
+		`(?:i'll|i will|we'll|we will|must|have|need|will have) (?:to )?(?:pass|decline)(?: this time| on this(?: one)?| for now)?(?:,|$)`,
 		`(?:regretfully|respectfully|sadly) decline`,
 		`(?:i'm|i am|we're|we are) not (?:coming|attending|going to make it|going to be able to)`,
 		`won't be (?:attending|coming|joining)`,
@@ -46,8 +46,11 @@ var (
 		`(?:sorry|unfortunately|afraid),? (?:i|we) (?:can't|cannot)(?: this time)?$`,
 	)
 	// hedges make a sentence no answer: a condition, a doubt, a promise
-	// to tell later, or the answer pushed to another time.
-	hedges = regexp.MustCompile(`\b(?:if|unless|as long as|provided|assuming|depending|depends|whether|might|may|maybe|perhaps|possibly|probably|hopefully|hope to|try to|trying to|not sure|unsure|not certain|tentative|tentatively|pencil|should be able|i think|i guess|let you know|let me check|need to check|have to check|will check|get back to you|next time|in spirit)\b`)
+	// to tell later.
+	hedges = regexp.MustCompile(`\b(?:if|unless|as long as|provided|assuming|depending|depends|whether|might|may|maybe|perhaps|possibly|probably|hopefully|hope to|try to|trying to|not sure|unsure|not certain|tentative|tentatively|pencil|should be able|i think|i guess|let you know|let me check|need to check|have to check|will check|get back to you)\b`)
+	// elsewhere puts a yes on another occasion: "I'll be there next time",
+	// "I'll be there in spirit" say nothing about coming to this one.
+	elsewhere = regexp.MustCompile(`\b(?:next time|next one|in spirit)\b`)
 	// negations before a phrase turn it around ("I don't think I'll be there").
 	negations = regexp.MustCompile(`\bnot\b|\bnever\b|n't\b|\bcannot\b|\bunlikely\b|\bdoubt\b`)
 	// lateness is not doubt about coming: "I'll be there but might be late".
@@ -115,8 +118,10 @@ func readSentence(s string) (yes, no []found, unclear bool) {
 			*into = append(*into, found{phrase: clean[m[2]:m[3]], at: m[2], wish: wish})
 		}
 	}
-	look(yesPhrases, false, &yes)
-	look(wishPhrases, true, &yes)
+	if !elsewhere.MatchString(clean) {
+		look(yesPhrases, false, &yes)
+		look(wishPhrases, true, &yes)
+	}
 	look(noPhrases, false, &no)
 	return yes, no, unclear
 }
