@@ -146,6 +146,9 @@ func matches(have, want []string, prefix bool) bool {
 			j++
 			continue
 		}
+		if isIndex(h) && j < len(want) && isIndex(want[j]) {
+			return false // another entry of the same array
+		}
 		if isIndex(h) {
 			continue
 		}
