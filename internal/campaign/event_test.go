@@ -20,15 +20,7 @@ kinds = ["therapist", "physician"]
 id = "invite"
 channel = "invite"
 template = "meet-invite"
-[steps.event]
-title = "Meet & Greet for Local Clinicians"
-start = "2026-12-03 17:00"
-end = 2026-12-03T18:30:00
-location = "Maple Grove Library, Room B"
-address = "410 Elm Street, Springfield, IL 62704"
-description = "Coffee, cookies and a short round of introductions."
-capacity = 25
-
+` + eventTable + `
 [[steps]]
 id = "reminder"
 template = "meet-reminder"
