@@ -59,6 +59,12 @@ func (v *validator) stepEvent(c *Campaign, s *Step, key string, fs *fileStep) {
 	}
 	if s.Channel != "invite" {
 		v.eventRef(c, s, key, ref, fs)
+		return
+	}
+	for _, kv := range [][2]string{{"before", fs.Before}, {"after_event", fs.AfterEvent}, {"only", fs.Only}} {
+		if kv[1] != "" {
+			v.add(key+"."+kv[0], "%s is for the steps about an event (a reminder, a thank-you), not for the invitation itself", kv[0])
+		}
 	}
 }
 

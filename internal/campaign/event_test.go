@@ -106,6 +106,8 @@ func TestEventProblemsNameFileLineAndKey(t *testing.T) {
 		{"before in business days", []string{`before = "1d"`, `before = "2 business days"`}, "line 24: steps.1.before: count before the event in hours, days or weeks"},
 		{"an unknown only", []string{`only = "accepted"`, `only = "yes"`}, `line 25: steps.1.only: "yes" is not one of accepted, declined, tentative, no-answer, attended`},
 		{"only without an event", []string{"event = \"invite\"\nbefore = \"1d\"\n", ""}, "line 23: steps.1.only: only needs event"},
+		{"only on the invitation itself", []string{`template = "meet-invite"`, "template = \"meet-invite\"\nonly = \"accepted\""},
+			"line 11: steps.0.only: only is for the steps about an event"},
 		{"an invite step without its table", []string{eventTable, ""}, "line 7: steps.0: an invite step needs a [steps.event] table"},
 		{"an email step with an event table", []string{"event = \"invite\"\nbefore = \"1d\"\nonly = \"accepted\"\n", "[steps.event]\ntitle = \"x\"\n"},
 			"line 23: steps.1.event: only an invite step"},
