@@ -114,6 +114,8 @@ func (f *File) Line(key string) int {
 				n := counts[name]
 				counts[name]++
 				table = append(table, fmt.Sprint(n))
+			} else {
+				table = inArray(table, counts)
 			}
 			if matches(table, want, true) {
 				tableLine = i + 1
@@ -132,6 +134,17 @@ func (f *File) Line(key string) int {
 	return tableLine
 }
 
+// inArray places a sub-table of an array table under the entry it belongs
+// to: [steps.event] after the second [[steps]] is steps.1.event.
+func inArray(table []string, counts map[string]int) []string {
+	for k := len(table) - 1; k > 0; k-- {
+		if n := counts[strings.Join(table[:k], ".")]; n > 0 {
+			return append(append(append([]string{}, table[:k]...), fmt.Sprint(n-1)), table[k:]...)
+		}
+	}
+	return table
+}
+
 // matches compares a located key path with the wanted one; numeric parts of
 // the located path (array-table indexes) may be absent from want. With
 // prefix, have only needs to be a prefix of want (a table header).
@@ -141,6 +154,9 @@ func matches(have, want []string, prefix bool) bool {
 		if j < len(want) && h == want[j] {
 			j++
 			continue
+		}
+		if isIndex(h) && j < len(want) && isIndex(want[j]) {
+			return false // another entry of the same array
 		}
 		if isIndex(h) {
 			continue
