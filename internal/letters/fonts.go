@@ -132,7 +132,7 @@ func newFonts(o *Options) (*fonts, error) {
 		return nil, err
 	}
 	// A sans font looks larger than a hand at the same size.
-	g.scale = 0.82
+	g.scale = 0.76
 	fs := &fonts{faces: []*face{h, g}}
 	if len(o.FallbackFont) > 0 {
 		x, err := parseFace("extra", "fallback font "+o.FallbackFontName, o.FallbackFont)

@@ -1,6 +1,7 @@
 package letters
 
 import (
+	"compress/zlib"
 	"fmt"
 	"io"
 	"strings"
@@ -36,6 +37,8 @@ func newDoc(o *Options, fs *fonts, w, h float64, what string) *doc {
 	}
 	pdf.SetInfo(gopdf.PdfInfo{Title: title, Author: o.From.Name, Creator: "rapport", Producer: "rapport",
 		CreationDate: o.Created})
+	// Pages are small and many: fast compression costs a few bytes a page.
+	pdf.SetCompressLevel(zlib.BestSpeed)
 	return &doc{pdf: pdf, fs: fs, added: map[int]bool{}, font: -1}
 }
 
