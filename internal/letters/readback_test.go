@@ -122,4 +122,3 @@ func pagePNG(t *testing.T, path string, page, dpi int) image.Image {
 	t.Logf("rendered %s.png", base)
 	return img
 }
-
