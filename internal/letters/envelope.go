@@ -126,21 +126,18 @@ func NewEnvelopes(size EnvelopeSize, o *Options) (*Envelopes, error) {
 	return v, nil
 }
 
+// Check tells whether Add would print this envelope, without printing.
+func (v *Envelopes) Check(to Recipient, contact string) error {
+	_, _, err := v.prepare(to, contact, "")
+	return err
+}
+
 // Add prints one envelope. A recipient without a complete address, or
 // with a character no font has, is refused and nothing is printed.
 func (v *Envelopes) Add(to Recipient, contact, seed string) error {
-	lines, err := to.Lines(v.o.HomeCountry)
+	b, box, err := v.prepare(to, contact, seed)
 	if err != nil {
-		return fmt.Errorf("%s: %w", contact, err)
-	}
-	if r := v.fs.missing(clean(strings.Join(lines, "\n"))); r != 0 {
-		return &MissingGlyphError{Contact: contact, Char: r}
-	}
-	box := v.e.to
-	box.x, box.y, box.w, box.h = box.x+4, box.y+3, box.w-8, box.h-6
-	b, ok := fitBlock(v.fs, lines, box, 16, 9, newJitter(seed, v.o.Plain))
-	if !ok {
-		return fmt.Errorf("%s: the address is too long for the envelope", contact)
+		return err
 	}
 	v.d.page()
 	if v.from != nil {
@@ -153,6 +150,23 @@ func (v *Envelopes) Add(to Recipient, contact, seed string) error {
 	}
 	v.n++
 	return nil
+}
+
+func (v *Envelopes) prepare(to Recipient, contact, seed string) (*block, rect, error) {
+	lines, err := to.Lines(v.o.HomeCountry)
+	if err != nil {
+		return nil, rect{}, fmt.Errorf("%s: %w", contact, err)
+	}
+	if r := v.fs.missing(clean(strings.Join(lines, "\n"))); r != 0 {
+		return nil, rect{}, &MissingGlyphError{Contact: contact, Char: r}
+	}
+	box := v.e.to
+	box.x, box.y, box.w, box.h = box.x+4, box.y+3, box.w-8, box.h-6
+	b, ok := fitBlock(v.fs, lines, box, 16, 9, newJitter(seed, v.o.Plain))
+	if !ok {
+		return nil, rect{}, fmt.Errorf("%s: the address is too long for the envelope", contact)
+	}
+	return b, box, nil
 }
 
 // Count is the number of envelopes added.

@@ -50,7 +50,7 @@ var geometries = map[Format]geometry{
 		signRoom: 46,
 	},
 	FormatCard: {
-		sheetW: 11 * inch, sheetH: 8.5 * inch, sizes: []float64{15.5, 14.5, 13.5}, lead: 1.2,
+		sheetW: 11 * inch, sheetH: 8.5 * inch, sizes: []float64{17, 16, 15, 14}, lead: 1.2,
 		frame:    rect{x: 0.42 * inch, y: 0.36 * inch, w: cardW - 0.84*inch, h: cardPanelH - 0.7*inch},
 		signRoom: 30, twoUp: true,
 	},

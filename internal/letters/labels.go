@@ -100,23 +100,18 @@ func NewLabels(s LabelSheet, skip int, o *Options) (*Labels, error) {
 	return &Labels{o: *o, fs: fs, sheet: s, g: g, d: newDoc(o, fs, g.pageW, g.pageH, "Labels"), next: skip}, nil
 }
 
+// Check tells whether Add would print this label, without printing.
+func (l *Labels) Check(to Recipient, contact string) error {
+	_, _, err := l.prepare(to, contact, "")
+	return err
+}
+
 // Add prints one label. A recipient without a complete address, or with
 // a character no font has, is refused and nothing is printed.
 func (l *Labels) Add(to Recipient, contact, seed string) error {
-	lines, err := to.Lines(l.o.HomeCountry)
+	b, box, err := l.prepare(to, contact, seed)
 	if err != nil {
-		return fmt.Errorf("%s: %w", contact, err)
-	}
-	if r := l.fs.missing(clean(strings.Join(lines, "\n"))); r != 0 {
-		return &MissingGlyphError{Contact: contact, Char: r}
-	}
-	// Labels have rounded corners and printers drift a little: keep
-	// clear of the edges.
-	x, y, w, h := LabelBox(l.sheet, l.next)
-	box := rect{x: x + 0.14*inch, y: y + 0.07*inch, w: w - 0.24*inch, h: h - 0.14*inch}
-	b, ok := fitBlock(l.fs, lines, box, 14, 7, newJitter(seed, l.o.Plain))
-	if !ok {
-		return fmt.Errorf("%s: the address is too long for a label", contact)
+		return err
 	}
 	if l.d.pages == 0 || l.next%(l.g.cols*l.g.rows) == 0 {
 		l.d.page()
@@ -127,6 +122,25 @@ func (l *Labels) Add(to Recipient, contact, seed string) error {
 	l.next++
 	l.n++
 	return nil
+}
+
+func (l *Labels) prepare(to Recipient, contact, seed string) (*block, rect, error) {
+	lines, err := to.Lines(l.o.HomeCountry)
+	if err != nil {
+		return nil, rect{}, fmt.Errorf("%s: %w", contact, err)
+	}
+	if r := l.fs.missing(clean(strings.Join(lines, "\n"))); r != 0 {
+		return nil, rect{}, &MissingGlyphError{Contact: contact, Char: r}
+	}
+	// Labels have rounded corners and printers drift a little: keep
+	// clear of the edges.
+	x, y, w, h := LabelBox(l.sheet, l.next)
+	box := rect{x: x + 0.14*inch, y: y + 0.07*inch, w: w - 0.24*inch, h: h - 0.14*inch}
+	b, ok := fitBlock(l.fs, lines, box, 14, 7, newJitter(seed, l.o.Plain))
+	if !ok {
+		return nil, rect{}, fmt.Errorf("%s: the address is too long for a label", contact)
+	}
+	return b, box, nil
 }
 
 // Count is the number of labels added; Sheets the sheets they take.
