@@ -152,21 +152,11 @@ func (f *lettersFlags) job(format, envSize, labelSheet string) (letterJob, error
 	if j.format, err = letters.ParseFormat(format); err != nil {
 		return j, usagef("--format: %v", err)
 	}
-	if f.format != "" && f.envSize == "" {
-		envSize = string(letters.DefaultEnvelope(j.format))
-	}
-	if f.envSize != "" {
-		envSize = f.envSize
-	}
+	envSize = f.choose(f.envSize, string(letters.DefaultEnvelope(j.format)), envSize)
 	if j.envSize, err = letters.ParseEnvelopeSize(envSize); err != nil {
 		return j, usagef("--envelope-size: %v", err)
 	}
-	if f.format != "" && f.labelSheet == "" {
-		labelSheet = string(letters.DefaultLabelSheet(j.format))
-	}
-	if f.labelSheet != "" {
-		labelSheet = f.labelSheet
-	}
+	labelSheet = f.choose(f.labelSheet, string(letters.DefaultLabelSheet(j.format)), labelSheet)
 	if j.labelSheet, err = letters.ParseLabelSheet(labelSheet); err != nil {
 		return j, usagef("--label-sheet: %v", err)
 	}
@@ -174,6 +164,18 @@ func (f *lettersFlags) job(format, envSize, labelSheet string) (letterJob, error
 		return j, usagef("--skip %d: a %s sheet has %d labels", f.skip, j.labelSheet, per)
 	}
 	return j, nil
+}
+
+// choose is a size given by its flag, else the one that goes with the
+// --format given, else [letters]'s (which goes with [letters] format).
+func (f *lettersFlags) choose(flag, forFormat, configured string) string {
+	switch {
+	case flag != "":
+		return flag
+	case f.format != "":
+		return forFormat
+	}
+	return configured
 }
 
 // checkOutputs refuses two outputs to the same file and a folder that

@@ -1,5 +1,10 @@
 package letters
 
+import (
+	"fmt"
+	"strings"
+)
+
 // block is an address laid out to fit a box.
 type block struct {
 	lines []*line
@@ -36,4 +41,22 @@ func (d *doc) block(b *block, box rect, centre bool) error {
 	}
 	_, err := d.lines(b.lines, box.x, y+b.lead*0.8, b.lead, false)
 	return err
+}
+
+// addressBlock lays out to's address in box between the sizes max and
+// min, or says why it cannot: an incomplete address, a character no font
+// has, or too long a text for the box (where names what the box is).
+func addressBlock(fs *fonts, o *Options, to Recipient, contact, seed string, box rect, max, min float64, where string) (*block, error) {
+	lines, err := to.Lines(o.HomeCountry)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", contact, err)
+	}
+	if r := fs.missing(clean(strings.Join(lines, "\n"))); r != 0 {
+		return nil, &MissingGlyphError{Contact: contact, Char: r}
+	}
+	b, ok := fitBlock(fs, lines, box, max, min, newJitter(seed, o.Plain))
+	if !ok {
+		return nil, fmt.Errorf("%s: the address is too long for %s", contact, where)
+	}
+	return b, nil
 }

@@ -153,20 +153,10 @@ func (v *Envelopes) Add(to Recipient, contact, seed string) error {
 }
 
 func (v *Envelopes) prepare(to Recipient, contact, seed string) (*block, rect, error) {
-	lines, err := to.Lines(v.o.HomeCountry)
-	if err != nil {
-		return nil, rect{}, fmt.Errorf("%s: %w", contact, err)
-	}
-	if r := v.fs.missing(clean(strings.Join(lines, "\n"))); r != 0 {
-		return nil, rect{}, &MissingGlyphError{Contact: contact, Char: r}
-	}
 	box := v.e.to
 	box.x, box.y, box.w, box.h = box.x+4, box.y+3, box.w-8, box.h-6
-	b, ok := fitBlock(v.fs, lines, box, 16, 9, newJitter(seed, v.o.Plain))
-	if !ok {
-		return nil, rect{}, fmt.Errorf("%s: the address is too long for the envelope", contact)
-	}
-	return b, box, nil
+	b, err := addressBlock(v.fs, &v.o, to, contact, seed, box, 16, 9, "the envelope")
+	return b, box, err
 }
 
 // Count is the number of envelopes added.

@@ -125,22 +125,12 @@ func (l *Labels) Add(to Recipient, contact, seed string) error {
 }
 
 func (l *Labels) prepare(to Recipient, contact, seed string) (*block, rect, error) {
-	lines, err := to.Lines(l.o.HomeCountry)
-	if err != nil {
-		return nil, rect{}, fmt.Errorf("%s: %w", contact, err)
-	}
-	if r := l.fs.missing(clean(strings.Join(lines, "\n"))); r != 0 {
-		return nil, rect{}, &MissingGlyphError{Contact: contact, Char: r}
-	}
 	// Labels have rounded corners and printers drift a little: keep
 	// clear of the edges.
 	x, y, w, h := LabelBox(l.sheet, l.next)
 	box := rect{x: x + 0.14*inch, y: y + 0.07*inch, w: w - 0.24*inch, h: h - 0.14*inch}
-	b, ok := fitBlock(l.fs, lines, box, 14, 7, newJitter(seed, l.o.Plain))
-	if !ok {
-		return nil, rect{}, fmt.Errorf("%s: the address is too long for a label", contact)
-	}
-	return b, box, nil
+	b, err := addressBlock(l.fs, &l.o, to, contact, seed, box, 14, 7, "a label")
+	return b, box, err
 }
 
 // Count is the number of labels added; Sheets the sheets they take.
