@@ -81,7 +81,7 @@ func commands() []*command {
 		cmdContactsList(), cmdContactsShow(), cmdContactsStage(), cmdContactsExport(),
 		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
 		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
-		cmdStatus(), cmdRun(), cmdInboxSync(),
+		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(),
 		cmdDemo(),
 	}
 }

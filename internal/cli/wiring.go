@@ -45,7 +45,7 @@ func (a *app) campaignEnv() campaign.Env {
 		Templates: func(channel, name string) error {
 			dir := tdir
 			if channel == "letter" {
-				dir = cfg.Resolve(cfg.Paths.Letters)
+				dir = filepath.Join(tdir, "letters") // [paths] letters is where print runs go
 			}
 			if _, err := os.Stat(filepath.Join(dir, name+".md")); err != nil {
 				return fmt.Errorf("template %q: there is no %s", name, filepath.Join(dir, name+".md"))

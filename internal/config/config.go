@@ -23,6 +23,7 @@ type Config struct {
 	Paths     Paths     `toml:"paths"`
 	Sources   []Source  `toml:"sources"`
 	Inbox     InboxConf `toml:"inbox"`
+	Letters   Letters   `toml:"letters"`
 
 	// Path is the config file; Dir its directory, against which relative
 	// paths are resolved.
@@ -120,7 +121,7 @@ type Contacts struct {
 type Paths struct {
 	Templates string `toml:"templates"`
 	Campaigns string `toml:"campaigns"`
-	Letters   string `toml:"letters"`
+	Letters   string `toml:"letters"` // where print batches are written
 }
 
 // InboxConf tunes classification effects.

@@ -91,6 +91,7 @@ func (c *Config) validate() error {
 	c.validateSending(p)
 	c.validateStages(p)
 	c.validateMisc(p)
+	c.validateLetters(p)
 	if err := c.checkFileMode(); err != nil {
 		p.list = append(p.list, err)
 	}
