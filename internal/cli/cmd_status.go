@@ -34,6 +34,7 @@ type statusJSON struct {
 	} `json:"sending"`
 	Campaigns []campaignJSON `json:"campaigns"`
 	Watcher   string         `json:"watcher"`
+	SignIn    *signInJSON    `json:"sign_in,omitempty"`
 	Outbox    int            `json:"outbox_waiting"`
 	Deferred  int            `json:"deferred"`
 	Sources   []sourceJSON   `json:"sources"`
@@ -68,6 +69,7 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 	if err := a.sendingStatus(ctx, st, &s); err != nil {
 		return err
 	}
+	s.SignIn = a.signInStatus(ctx)
 	list, _ := a.loadCampaigns()
 	for _, c := range list {
 		cj, err := describeCampaign(ctx, st, c, a.env.Now())
@@ -132,6 +134,11 @@ func printStatus(a *app, s *statusJSON) {
 	}
 	a.say("sent:      %d in the last hour (cap %d), %d in 24 hours (cap %d)", s.Sending.LastHour, s.Sending.PerHour,
 		s.Sending.Last24Hours, s.Sending.PerDay)
+	if si := s.SignIn; si != nil && si.Problem != "" {
+		a.say("sign-in:   PROBLEM: %s", si.Problem)
+	} else if si != nil {
+		a.say("sign-in:   %s as %s, since %s", si.Provider, orDash(si.Account), si.SignedIn)
+	}
 	a.say("watcher:   %s", s.Watcher)
 	a.say("outbox:    %d waiting for your decision, %d to retry", s.Outbox, s.Deferred)
 	for _, c := range s.Campaigns {

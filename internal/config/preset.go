@@ -32,7 +32,7 @@ type Endpoint struct {
 var PresetNames = []string{"google", "microsoft", "icloud", "fastmail"}
 
 var presets = map[string]Preset{
-	"google": {Name: "google", Title: "Google (Gmail, Google Workspace)", OAuth: "google",
+	"google": {Name: "google", Title: "Gmail / Google Workspace", OAuth: "google",
 		SMTP: Endpoint{"smtp.gmail.com", 465, "tls"}, IMAP: Endpoint{"imap.gmail.com", 993, "tls"}},
 	"microsoft": {Name: "microsoft", Title: "Microsoft 365", OAuth: "microsoft",
 		SMTP: Endpoint{"smtp.office365.com", 587, "starttls"}, IMAP: Endpoint{"outlook.office365.com", 993, "tls"}},
