@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,18 +29,26 @@ type signInUser struct {
 	out []string // everything rapport printed or logged, to check for tokens
 }
 
-func newSignInUser(t *testing.T) *signInUser {
+func newSignInUser(t *testing.T) *signInUser { return newSignInUserOf(t, "google") }
+
+// newSignInUserOf signs in with provider: google (whose desktop clients
+// have a client secret) or microsoft (a public client, with a tenant).
+func newSignInUserOf(t *testing.T, provider string) *signInUser {
 	t.Helper()
+	secret, oauthCfg := "not-so-secret", "client_secret = \"not-so-secret\"\n"
+	if provider == "microsoft" {
+		secret, oauthCfg = "", "tenant = \"leefamilytherapy.example\"\n"
+	}
 	chicago, _ := time.LoadLocation("America/Chicago")
 	clk := newFakeClock(time.Date(2026, 11, 23, 8, 0, 0, 0, chicago)) // Monday, before the 9:00 tick
-	as := oauthtest.Start(oauthtest.Options{ClientID: "rapport-test.apps.googleusercontent.com", ClientSecret: "not-so-secret",
-		Account: demoUser, Now: clk.Now})
+	as := oauthtest.Start(oauthtest.Options{ClientID: "rapport-test.apps.googleusercontent.com", ClientSecret: secret,
+		Account: demoUser, Now: clk.Now, Rotate: provider == "microsoft"})
 	t.Cleanup(as.Close)
 	u, srv := mailUserWith(t, localmail.Options{TLS: true, RequireAuth: true, VerifyToken: as.Verify})
 	cfgPath := filepath.Join(u.dir, "rapport.toml")
 	b, _ := os.ReadFile(cfgPath)
 	cfg := strings.ReplaceAll(string(b), `password = "pw"`, `auth = "oauth2"`) +
-		"\n[oauth]\nprovider = \"google\"\nclient_id = \"rapport-test.apps.googleusercontent.com\"\nclient_secret = \"not-so-secret\"\n"
+		"\n[oauth]\nprovider = \"" + provider + "\"\nclient_id = \"rapport-test.apps.googleusercontent.com\"\n" + oauthCfg
 	os.WriteFile(cfgPath, []byte(cfg), 0o600)
 	su := &signInUser{user: u, srv: srv, as: as, clk: clk}
 	ep := as.Endpoint()
@@ -132,6 +141,37 @@ func TestSignInWithGoogle(t *testing.T) {
 	})
 	u.noTokens(t)
 }
+
+func TestSignInWithMicrosoftOnAnotherDevice(t *testing.T) {
+	u := newSignInUserOf(t, "microsoft")
+	hook := u.env
+	u.env = func(e *Env) {
+		hook(e)
+		e.OpenBrowser = func(string) error { t.Error("--device opened a browser"); return nil }
+		// The user reads the code on the screen and types it on their phone.
+		e.Stderr = io.MultiWriter(e.Stderr, writerFunc(func(p []byte) {
+			if _, code, ok := strings.Cut(string(p), "enter the code "); ok {
+				code, _, _ = strings.Cut(code, "\n")
+				u.as.Approve(code, demoUser, false)
+			}
+		}))
+	}
+	out, errs, code := u.run("login", "microsoft", "--device")
+	if code != 0 || !strings.Contains(out, "Signed in to Microsoft as "+demoUser) || !strings.Contains(errs, "On any phone or computer, open https://") {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	if _, errs, code := u.run("check"); code != 0 {
+		t.Fatalf("check: %s", errs)
+	}
+	if _, errs, code := u.run("login", "google"); code != exitUsage || !strings.Contains(errs, "rapport login microsoft") {
+		t.Errorf("login with the other provider: exit %d %s", code, errs)
+	}
+	u.noTokens(t)
+}
+
+type writerFunc func(p []byte)
+
+func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
 
 // TestDaemonKeepsTheSignInFresh is the story of issue 14: the daemon sends
 // and watches for weeks on one sign-in, renewing it as it goes; when the
