@@ -49,6 +49,12 @@ func (s *Source) AccessToken(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", s.lost(ctx, err)
 	}
+	if g.Problem != "" {
+		// The provider already refused this sign-in: asking again (every
+		// reconnect of the watcher) would only repeat it. A new login
+		// replaces the grant, and with it the problem.
+		return "", s.lost(ctx, newError(SignInAgain, s.Provider, "", g.Problem, nil))
+	}
 	now := s.now()
 	if g.AccessToken != "" && now.Add(s.leeway()).Before(g.Expiry) {
 		return string(g.AccessToken), nil

@@ -100,6 +100,10 @@ func TestSourceWhenTheSignInIsWithdrawn(t *testing.T) {
 	if !strings.Contains(kept.Problem, "rapport login google") {
 		t.Errorf("status cannot tell: problem %q", kept.Problem)
 	}
+	asked := as.TokenRequests()
+	if _, err := src.AccessToken(ctx); err == nil || err.Error() != kept.Problem || as.TokenRequests() != asked {
+		t.Errorf("a refused sign-in is asked for again (%d requests): %v", as.TokenRequests()-asked, err)
+	}
 
 	t.Run("a new sign-in in another process is taken up", func(t *testing.T) {
 		if _, err := signedInTo(t, p, clk, fs); err != nil {

@@ -52,6 +52,7 @@ type Server struct {
 	access    map[string]*access
 	deny      bool
 	refreshes int
+	requests  int
 	logins    int
 	issued    []string
 }
@@ -114,6 +115,9 @@ func (s *Server) SetDeny(d bool) { s.mu.Lock(); s.deny = d; s.mu.Unlock() }
 
 // Refreshes is how many refresh grants succeeded.
 func (s *Server) Refreshes() int { s.mu.Lock(); defer s.mu.Unlock(); return s.refreshes }
+
+// TokenRequests is how many requests the token endpoint received.
+func (s *Server) TokenRequests() int { s.mu.Lock(); defer s.mu.Unlock(); return s.requests }
 
 // Logins is how many access tokens Verify accepted.
 func (s *Server) Logins() int { s.mu.Lock(); defer s.mu.Unlock(); return s.logins }

@@ -25,6 +25,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.requests++
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
 		s.codeGrant(w, r.PostForm)
