@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"sort"
 	"strings"
 	"time"
 
+	"golang.org/x/oauth2"
 	"golang.org/x/term"
 
 	"rapport/internal/config"
+	"rapport/internal/oauth"
 	"rapport/internal/store"
 )
 
@@ -25,6 +28,15 @@ type Env struct {
 	Now            func() time.Time
 	After          func(time.Duration) <-chan time.Time
 	Getenv         func(string) string
+	// OpenBrowser opens the sign-in page of `rapport login`; nil means
+	// xdg-open or open when installed. The address is printed either way.
+	OpenBrowser func(url string) error
+	// OAuthEndpoint replaces the provider's sign-in endpoints (tests run
+	// their own authorization server); nil means the real ones.
+	OAuthEndpoint *oauth2.Endpoint
+	// LookupMX finds a domain's mail servers for `rapport init --email`;
+	// nil means the system's resolver.
+	LookupMX func(ctx context.Context, domain string) ([]*net.MX, error)
 }
 
 // Run runs rapport with args (without the program name) and returns the
@@ -81,7 +93,7 @@ func commands() []*command {
 		cmdContactsList(), cmdContactsShow(), cmdContactsStage(), cmdContactsExport(),
 		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
 		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
-		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(),
+		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLogin(),
 		cmdDemo(),
 	}
 }
@@ -111,6 +123,8 @@ type app struct {
 	log            *slog.Logger
 	cfg            *config.Config
 	st             *store.Store
+	oauthSrc       *oauth.Source  // the run's token source (see tokenSource)
+	oauthCfg       *config.Config // the config oauthSrc was made for
 }
 
 func (a *app) flagSet(c *command) *flag.FlagSet {

@@ -60,7 +60,7 @@ func runCheck(ctx context.Context, a *app, offline bool) error {
 	if err := a.checkCampaigns(ctx, rep); err != nil {
 		return err
 	}
-	if !offline {
+	if signedIn := a.checkSignIn(ctx, rep); !offline && signedIn {
 		a.checkServers(ctx, rep)
 	}
 	rep.OK = len(rep.Problems) == 0
@@ -147,6 +147,31 @@ func (a *app) checkServers(ctx context.Context, rep *checkReport) {
 		return
 	}
 	rep.Servers = append(rep.Servers, "IMAP "+cfg.IMAP.Host+": logged in")
+}
+
+// checkSignIn checks, without the network, that auth = "oauth2" has a
+// sign-in to use; without one the server logins are not tried (they would
+// only repeat it).
+func (a *app) checkSignIn(ctx context.Context, rep *checkReport) bool {
+	if !a.cfg.UsesOAuth() {
+		return true
+	}
+	src, err := a.tokenSource()
+	if err != nil {
+		rep.Problems = append(rep.Problems, err.Error())
+		return false
+	}
+	g, err := src.Grant(ctx)
+	switch {
+	case err != nil:
+		rep.Problems = append(rep.Problems, "sign-in: "+err.Error())
+		return false
+	case g.Problem != "":
+		rep.Problems = append(rep.Problems, "sign-in: "+g.Problem)
+		return false
+	}
+	rep.Servers = append(rep.Servers, fmt.Sprintf("sign-in with %s as %s", src.Provider.Title, orDash(g.Account)))
+	return true
 }
 
 func (a *app) resumeIfPaused(ctx context.Context) error {

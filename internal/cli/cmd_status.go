@@ -40,6 +40,7 @@ type statusJSON struct {
 	} `json:"sending"`
 	Campaigns []campaignJSON `json:"campaigns"`
 	Watcher   string         `json:"watcher"`
+	SignIn    *signInJSON    `json:"sign_in,omitempty"`
 	Outbox    int            `json:"outbox_waiting"`
 	InFlight  int            `json:"in_flight"`
 	Deferred  int            `json:"deferred"`
@@ -80,6 +81,7 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 	if err := a.sendingStatus(ctx, st, &s); err != nil {
 		return err
 	}
+	s.SignIn = a.signInStatus(ctx)
 	list, _ := a.loadCampaigns()
 	for _, c := range list {
 		cj, err := describeCampaign(ctx, st, c, a.env.Now())
@@ -155,6 +157,11 @@ func printStatus(a *app, s *statusJSON) {
 	}
 	a.say("sent:      %d in the last hour (cap %d), %d in 24 hours (cap %d)", s.Sending.LastHour, s.Sending.PerHour,
 		s.Sending.Last24Hours, s.Sending.PerDay)
+	if si := s.SignIn; si != nil && si.Problem != "" {
+		a.say("sign-in:   PROBLEM: %s", si.Problem)
+	} else if si != nil {
+		a.say("sign-in:   %s as %s, since %s", si.Provider, orDash(si.Account), si.SignedIn)
+	}
 	a.say("watcher:   %s", s.Watcher)
 	outbox := fmt.Sprintf("%d waiting for your decision, %d to retry", s.Outbox, s.Deferred)
 	if s.InFlight > 0 {

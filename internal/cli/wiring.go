@@ -137,9 +137,9 @@ func (a *app) mailer(ctx context.Context) (*mailer.Client, error) {
 	if s.Host == "" {
 		return nil, invalidf("%s: [smtp] host is not set: rapport needs your mail server to send", cfg.Path)
 	}
-	pw, err := s.Secret(ctx, "smtp")
+	cr, err := a.credentials(ctx, "smtp", s.Server)
 	if err != nil {
-		return nil, invalid(err)
+		return nil, err
 	}
 	roots, err := a.roots(s.CAFile)
 	if err != nil {
@@ -147,7 +147,7 @@ func (a *app) mailer(ctx context.Context) (*mailer.Client, error) {
 	}
 	dsn := s.DSN == nil || *s.DSN
 	return mailer.New(mailer.Options{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username,
-		Password: pw, Auth: s.Auth, RootCAs: roots, Timeout: s.Timeout.Duration, DSN: dsn})
+		Password: cr.password, Auth: cr.auth, Tokens: cr.tokens, TokenHint: cr.hint, RootCAs: roots, Timeout: s.Timeout.Duration, DSN: dsn})
 }
 
 // imapOptions builds the IMAP connection options from [imap].
@@ -157,9 +157,9 @@ func (a *app) imapOptions(ctx context.Context) (imapconn.Options, error) {
 	if s.Host == "" {
 		return imapconn.Options{}, invalidf("%s: [imap] host is not set", cfg.Path)
 	}
-	pw, err := s.Secret(ctx, "imap")
+	cr, err := a.credentials(ctx, "imap", s.Server)
 	if err != nil {
-		return imapconn.Options{}, invalid(err)
+		return imapconn.Options{}, err
 	}
 	roots, err := a.roots(s.CAFile)
 	if err != nil {
@@ -170,7 +170,7 @@ func (a *app) imapOptions(ctx context.Context) (imapconn.Options, error) {
 		timeout = time.Minute
 	}
 	return imapconn.Options{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username,
-		Password: pw, Auth: s.Auth, RootCAs: roots, Timeout: timeout}, nil
+		Password: cr.password, Auth: cr.auth, Tokens: cr.tokens, TokenHint: cr.hint, RootCAs: roots, Timeout: timeout}, nil
 }
 
 // roots loads a private CA, or returns nil for the system's.

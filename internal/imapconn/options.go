@@ -1,6 +1,7 @@
 package imapconn
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -38,6 +39,13 @@ type Options struct {
 	Username string
 	Password string // or the OAuth2 token with AuthXOAuth2
 	Auth     string // "", AuthPlain, AuthLogin or AuthXOAuth2
+	// Tokens, with AuthXOAuth2, gives the OAuth2 access token for each
+	// login in place of Password, renewed as needed (oauth.Source). Its
+	// error fails the login step before anything is dialled.
+	Tokens TokenSource
+	// TokenHint tells the user what to do when the server refuses the
+	// token, e.g. "run `rapport login google` again".
+	TokenHint string
 	// RootCAs verifies the server's certificate; nil means the system's
 	// roots. Verification is never turned off.
 	RootCAs *x509.CertPool
@@ -50,6 +58,13 @@ type Options struct {
 	// Client holds extra client options, e.g. UnilateralDataHandler or
 	// WordDecoder. Its TLSConfig, DebugWriter and Dialer are ignored.
 	Client *imapclient.Options
+}
+
+// TokenSource gives OAuth2 access tokens. Its errors must not contain a
+// token; one with a Temporary() bool method saying true makes the login
+// failure Temporary.
+type TokenSource interface {
+	AccessToken(ctx context.Context) (string, error)
 }
 
 // ErrInvalidOptions is wrapped by every Validate failure.
@@ -72,7 +87,7 @@ func (o Options) Validate() error {
 	default:
 		problems = append(problems, fmt.Sprintf("auth %q is not one of plain, login, xoauth2", o.Auth))
 	}
-	problems = append(problems, checkCredentials(o.Username, o.Password)...)
+	problems = append(problems, o.checkCredentials()...)
 	if len(problems) > 0 {
 		return fmt.Errorf("%w: %s", ErrInvalidOptions, strings.Join(problems, "; "))
 	}
@@ -92,12 +107,18 @@ func checkSecurity(security, host string) []string {
 	return []string{fmt.Sprintf("security %q is not one of tls, starttls, none", security)}
 }
 
-func checkCredentials(user, pass string) []string {
+func (o Options) checkCredentials() []string {
 	var problems []string
+	user, pass := o.Username, o.Password
 	if user == "" {
 		problems = append(problems, "username is missing")
 	}
-	if pass == "" {
+	switch {
+	case o.Tokens != nil && o.Auth != AuthXOAuth2:
+		problems = append(problems, "a token source needs auth xoauth2")
+	case o.Tokens != nil && pass != "":
+		problems = append(problems, "give a password or a token source, not both")
+	case o.Tokens == nil && pass == "":
 		problems = append(problems, "password is missing")
 	}
 	if strings.ContainsAny(user+pass, "\r\n\x00") {
@@ -119,14 +140,17 @@ func IsLoopback(host string) bool {
 
 // Addr is host:port with the default port filled in.
 func (o Options) Addr() string {
-	port := o.Port
-	if port == 0 {
-		port = 143
-		if o.Security == TLS {
-			port = 993
-		}
+	return net.JoinHostPort(strings.Trim(o.Host, "[]"), fmt.Sprint(o.port()))
+}
+
+func (o Options) port() int {
+	switch {
+	case o.Port != 0:
+		return o.Port
+	case o.Security == TLS:
+		return 993
 	}
-	return net.JoinHostPort(strings.Trim(o.Host, "[]"), fmt.Sprint(port))
+	return 143
 }
 
 func (o Options) timeout() time.Duration {

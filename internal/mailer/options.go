@@ -42,6 +42,14 @@ type Options struct {
 	Username string // empty: no AUTH
 	Password string
 	Auth     string
+	// Tokens, with AuthXOAuth2, gives the OAuth2 access token for each
+	// login in place of Password (oauth.Source renews it ahead of
+	// expiry). Its failure pauses sending with its own words, which say
+	// what to do; a Temporary one only until the next try.
+	Tokens TokenSource
+	// TokenHint is what to tell the user when the server refuses a token,
+	// e.g. "run `rapport login google` again".
+	TokenHint string
 	// RootCAs verifies the server's certificate; nil means the system's
 	// roots. Verification is never turned off.
 	RootCAs *x509.CertPool
@@ -58,6 +66,9 @@ type Options struct {
 	// exchanges are redacted and message contents are not logged.
 	Debug io.Writer
 }
+
+// TokenSource gives OAuth2 access tokens (the same as imapconn's).
+type TokenSource = imapconn.TokenSource
 
 // ErrInvalidOptions is wrapped by every validation failure of New.
 var ErrInvalidOptions = errors.New("invalid SMTP settings")
@@ -103,7 +114,10 @@ func (o Options) checkAuth() []string {
 	default:
 		problems = append(problems, fmt.Sprintf("auth %q is not one of plain, login, xoauth2", o.Auth))
 	}
-	if (o.Username == "") != (o.Password == "") {
+	switch {
+	case o.Tokens != nil && (o.Auth != AuthXOAuth2 || o.Username == "" || o.Password != ""):
+		problems = append(problems, "a token source needs auth xoauth2, a username and no password")
+	case o.Tokens == nil && (o.Username == "") != (o.Password == ""):
 		problems = append(problems, "username and password go together: give both or neither")
 	}
 	if strings.ContainsAny(o.Username+o.Password, "\r\n\x00") {
