@@ -229,7 +229,6 @@ type run struct {
 	copyErr error
 }
 
-
 func (r *run) stopCampaign(name, state string) { r.off[name] = state }
 
 func (r *run) countOff(name string) {
