@@ -176,6 +176,8 @@ func TestDSNActionsAndStatuses(t *testing.T) {
 		{"delayed is neither hard nor failed", "delayed", "4.4.1", false, true},
 		{"delivered is no failure at all", "delivered", "2.0.0", false, false},
 		{"Action with a comment", "failed (bad address)", "5.1.2 (host unknown)", true, false},
+		{"failed without a status is soft: no proof the address is gone", "failed", "", false, false},
+		{"failed with an unreadable status is soft", "failed", "see below", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.story, func(t *testing.T) {
@@ -203,6 +205,31 @@ func TestBrokenDeliveryReportIsStillABounce(t *testing.T) {
 	}
 	if len(a.Bounce.Recipients) != 1 || a.Bounce.Recipients[0] != "pat@example.org" {
 		t.Errorf("Recipients = %q", a.Bounce.Recipients)
+	}
+}
+
+func TestBounceWithoutAStatusCodeIsSoft(t *testing.T) {
+	tests := []struct {
+		story string
+		raw   []byte
+	}{
+		{"Exim notice naming the address but no code", rawMail([]string{"From: Mail Delivery System <Mailer-Daemon@mx.example>",
+			"To: therapist@rapport.test", "X-Failed-Recipients: pat@example.org", "Subject: Mail delivery failed: returning message to sender"},
+			"This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\n"+
+				"recipients. This is a permanent error. The following address(es) failed:\n\n  pat@example.org\n    Unrouteable address\n")},
+		{"postmaster notice saying user unknown without a code", rawMail([]string{"From: postmaster@mx.example", "To: therapist@rapport.test",
+			"Subject: Undeliverable: Hello from Dana"}, "Your message to pat@example.org could not be delivered: user unknown.\n")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.story, func(t *testing.T) {
+			a := analyzeKind(t, tt.raw)
+			if a.Kind != KindBounce || a.Bounce == nil {
+				t.Fatalf("Kind = %q (%s)", a.Kind, a.Reason)
+			}
+			if a.Bounce.Hard || a.Bounce.Delayed {
+				t.Errorf("Hard=%v Delayed=%v (%s): only a 5.x.x status may end a contact for good", a.Bounce.Hard, a.Bounce.Delayed, a.Reason)
+			}
+		})
 	}
 }
 

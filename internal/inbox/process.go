@@ -139,7 +139,11 @@ func (p *Processor) bounce(in *store.Inbound, a *Analysis) {
 	b := a.Bounce
 	in.Class, in.EventType = "bounce", contact.EventBounce
 	switch {
-	case b == nil || b.Hard:
+	case b == nil:
+		// Unreadable details are never a hard bounce: that would end
+		// the contact for good on a guess.
+		in.Detail = "delivery failure whose details could not be read, treated as temporary: " + a.Reason
+	case b.Hard:
 		in.Move, in.CancelSends = contact.StageBounced, true
 		in.Detail = "hard bounce: " + a.Reason
 	case b.Delayed:
