@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"rapport/internal/daemon"
 	"rapport/internal/imapconn"
 	"rapport/internal/inbox"
 	"rapport/internal/store"
@@ -44,26 +46,56 @@ func runInboxSync(ctx context.Context, a *app, args []string) error {
 		}
 		return err
 	}
+	if !a.quiet {
+		printSync(a, res)
+	}
+	return err
+}
+
+// printSync shows what the new mail did to contacts, one row each, and
+// counts the rest: mail that concerns no contact, and mail processed by an
+// earlier pass (found again after the server renumbered the mailbox), which
+// changed nothing this time.
+func printSync(a *app, res []inbox.Result) {
 	var rows [][]string
+	fresh, seen := 0, 0
 	for _, r := range res {
+		if r.Duplicate {
+			seen++
+			continue
+		}
+		fresh++
+		if r.Contact == "" {
+			continue
+		}
 		move := ""
 		if r.StageFrom != r.StageTo {
 			move = r.StageFrom + " → " + r.StageTo
 		}
-		who := r.Contact
-		if r.Duplicate {
-			who += " (seen before)"
-		}
-		rows = append(rows, []string{r.Mailbox, itoa(r.UID), r.Class, who, move})
+		rows = append(rows, []string{r.Mailbox, itoa(r.UID), string(r.Class), r.Contact, move})
 	}
 	if len(rows) > 0 {
 		a.table([]string{"MAILBOX", "UID", "CLASS", "CONTACT", "STAGE"}, rows)
 	}
-	a.say("%s processed", plural(len(res), "new message"))
-	return err
+	line := "no new mail"
+	if fresh > 0 {
+		line = fmt.Sprintf("%s processed, %s", plural(fresh, "new message"), aboutContacts(len(rows)))
+	}
+	if seen > 0 {
+		line += fmt.Sprintf("; %s handled before, nothing changed", plural(seen, "message"))
+	}
+	a.say("%s", line)
 }
 
-// watcher wires the inbox watcher from [imap] and [sending].
+func aboutContacts(n int) string {
+	if n == 0 {
+		return "none about your contacts"
+	}
+	return fmt.Sprintf("%d about your contacts", n)
+}
+
+// watcher wires the inbox watcher from [imap] and [sending]; it records
+// its state where `rapport status` reads it.
 func (a *app) watcher(ctx context.Context, onResult func(inbox.Result)) (*inbox.Watcher, error) {
 	cfg, err := a.config()
 	if err != nil {
@@ -81,20 +113,22 @@ func (a *app) watcher(ctx context.Context, onResult func(inbox.Result)) (*inbox.
 	if cfg.IMAP.WatchJunk != nil && !*cfg.IMAP.WatchJunk {
 		junk = "-"
 	}
-	return inbox.NewWatcher(inbox.WatchOptions{
-		Dial: func(ctx context.Context, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
-			oo := o
-			oo.Client = &imapclient.Options{UnilateralDataHandler: h}
-			return imapconn.Dial(ctx, oo)
-		},
-		Processor: &inbox.Processor{Store: st, Self: cfg.Identity.Email, AutoReplyPause: cfg.Sending.AutoReplyPause.Duration, Now: a.env.Now},
-		Positions: st, Mailbox: cfg.IMAP.Mailbox, Junk: junk, Processed: cfg.IMAP.ProcessedFolder,
+	dial := func(ctx context.Context, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
+		oo := o
+		oo.Client = &imapclient.Options{UnilateralDataHandler: h}
+		return imapconn.Dial(ctx, oo)
+	}
+	return inbox.New(dial, st, &inbox.Options{
+		Self: cfg.Identity.Email, AutoReplyPause: cfg.Sending.AutoReplyPause.Duration,
+		Mailbox: cfg.IMAP.Mailbox, Junk: junk, Processed: cfg.IMAP.ProcessedFolder,
+		// The safety poll and the reconnect backoff stay on real timers:
+		// they are not schedules, and a test's clock must not fire them.
 		Poll: cfg.IMAP.Poll.Duration, Now: a.env.Now, Log: a.log,
-		OnState:  func(s string) { st.SetSetting(context.WithoutCancel(ctx), watcherKey, s) },
+		OnState: func(s inbox.State) {
+			st.SetSetting(context.WithoutCancel(ctx), daemon.KeyWatcher, s.Encode())
+		},
 		OnResult: onResult,
 	}), nil
 }
-
-const watcherKey = "watcher.state"
 
 var _ inbox.Store = (*store.Store)(nil)
