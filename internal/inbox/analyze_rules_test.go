@@ -138,6 +138,13 @@ func TestOptOutWording(t *testing.T) {
 		{"Por favor, darme de baja.", true},
 		{"No me envíen más correos.", true},
 		{"Elimíname de la lista.", true},
+		{"Could you please remove me from your mailing list?", true},
+		{"Can you please stop emailing me?", true},
+		{"No, please take me off your list.", true},
+		{"Please remove me from your list going forward. Thank you.", true},
+		{"Don't worry about it, just remove me from your list.", true},
+		{"Please do not contact me again.", true},
+		{"Merci de ne plus m'écrire. Retirez-moi de votre liste.", true},
 		// what must stay a reply
 		{"I'm not taking new referrals right now, but keep in touch.", false},
 		{"Thanks, remove the cookies from the schedule.", false},
@@ -148,6 +155,20 @@ func TestOptOutWording(t *testing.T) {
 		{"Please don't email me at this address on weekends, call instead.", false},
 		{"N'hésitez pas à me contacter.", false},
 		{"No dude en contactarme.", false},
+		// negations and questions around removal words
+		{"No need to remove me! I just changed jobs.", false},
+		{"Should I unsubscribe from something? I get two copies.", false},
+		{"Please don't take me off your list, I'm only swamped until January.", false},
+		{"How do I remove the old address from your mailing list?", false},
+		{"You don't have to remove me, I enjoy your notes.", false},
+		{"I do not want to unsubscribe.", false},
+		{"Do I need to opt out of the old list?", false},
+		{"Would you like me to unsubscribe my colleague?", false},
+		{"Please remove me from the cc and add our office manager.", false},
+		{"Take me off this thread, Janet handles referrals.", false},
+		{"Ich möchte mich nicht von Ihrer Liste abmelden.", false},
+		{"Surtout ne me désabonnez pas, j'aime vos messages.", false},
+		{"No quiero darme de baja, gracias.", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
