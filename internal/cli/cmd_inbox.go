@@ -79,7 +79,7 @@ func printSync(a *app, res []inbox.Result) {
 	}
 	line := "no new mail"
 	if fresh > 0 {
-		line = fmt.Sprintf("%s processed, %s", plural(fresh, "new message"), aboutContacts(len(rows)))
+		line = fmt.Sprintf("%s processed, %s", plural(fresh, "new message"), aboutContacts(len(rows), fresh))
 	}
 	if seen > 0 {
 		line += fmt.Sprintf("; %s handled before, nothing changed", plural(seen, "message"))
@@ -87,9 +87,14 @@ func printSync(a *app, res []inbox.Result) {
 	a.say("%s", line)
 }
 
-func aboutContacts(n int) string {
-	if n == 0 {
+func aboutContacts(n, of int) string {
+	switch {
+	case n == 0:
 		return "none about your contacts"
+	case n == of && n == 1:
+		return "about one of your contacts"
+	case n == of:
+		return "all about your contacts"
 	}
 	return fmt.Sprintf("%d about your contacts", n)
 }
