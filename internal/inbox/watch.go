@@ -160,8 +160,10 @@ func (w *Watcher) Run(ctx context.Context) error {
 		if down.IsZero() {
 			down = now
 		}
-		w.state(State{Phase: PhaseReconnecting, Since: down, LastError: errString(err), NextTry: now.Add(backoff)})
-		w.o.Log.Warn("imap_reconnect", "in", backoff.String(), "down_since", down.Format(time.RFC3339), "error", errString(err))
+		// The server's words reach the status line: one line, bounded.
+		last := truncate(clean(errString(err)), 300)
+		w.state(State{Phase: PhaseReconnecting, Since: down, LastError: last, NextTry: now.Add(backoff)})
+		w.o.Log.Warn("imap_reconnect", "in", backoff.String(), "down_since", down.Format(time.RFC3339), "error", last)
 		select {
 		case <-ctx.Done():
 		case <-w.o.After(backoff):
