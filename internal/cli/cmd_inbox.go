@@ -19,8 +19,10 @@ func cmdInboxSync() *command {
 		help: `Reads what arrived in your inbox (and Junk folder) since the last pass, without
 waiting for more. Replies move contacts to "replied" and stop their follow-ups;
 hard bounces to "bounced"; opt-outs to "opted-out"; an out-of-office answer
-moves nobody and makes the next note wait. Mail that concerns none of your
-contacts is left alone and unread by rapport.`,
+moves nobody and makes the next note wait. Each new message about a contact
+is listed with what it did; mail that concerns none of your contacts is only
+counted, and left alone and unread by rapport. With -q nothing is printed but
+errors; --json lists every message looked at.`,
 		example: "rapport inbox sync\nrapport inbox sync --json",
 		run:     runInboxSync,
 	}
