@@ -116,7 +116,7 @@ func mustBeActive(ctx context.Context, st *store.Store, name string) error {
 
 // nextTick says when an active campaign's schedule next fires.
 func (a *app) nextTick(c *campaign.Campaign) string {
-	return c.Schedule.Next(a.env.Now()).In(c.Location).Format("Mon Jan 2 15:04")
+	return a.day(c.Schedule.Next(a.env.Now()))
 }
 
 // recovery is how a send settles what a crash left uncertain first.
@@ -144,7 +144,10 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 	rep, err := d.Tick(ctx, []*campaign.Campaign{c}, o)
 	pr.finish()
 	if rep != nil {
-		printTick(a, rep, o.DryRun)
+		a.printTick(rep, o.DryRun)
+	}
+	if err == nil && ctx.Err() != nil {
+		return ctx.Err() // Ctrl-C: said so, and not a success
 	}
 	if errors.Is(err, dispatch.ErrPaused) {
 		return fmt.Errorf("%w; fix the cause, then run `rapport check` (it resumes sending once the login works)", err)
@@ -152,7 +155,7 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 	return err
 }
 
-func printTick(a *app, rep *dispatch.Report, dry bool) {
+func (a *app) printTick(rep *dispatch.Report, dry bool) {
 	if a.json {
 		out := []sendJSON{}
 		for _, r := range rep.Results {
@@ -181,6 +184,10 @@ func printTick(a *app, rep *dispatch.Report, dry bool) {
 	if len(rows) > 0 {
 		a.table([]string{"RESULT", "CONTACT", "NOTE", "DETAIL"}, rows)
 	}
+	if rep.Due == 0 {
+		a.say("%s", a.nothingDue(rep))
+		return
+	}
 	if dry {
 		a.say("dry run: %s due; nothing was sent", plural(rep.Due, "note"))
 		return
@@ -202,6 +209,44 @@ func printTick(a *app, rep *dispatch.Report, dry bool) {
 	if rep.CopyErr != nil {
 		a.say("note: %v (the notes themselves went out)", rep.CopyErr)
 	}
+}
+
+// nothingDue says why a tick had nothing to send, in the plan's words.
+func (a *app) nothingDue(rep *dispatch.Report) string {
+	words := []struct {
+		code campaign.Code
+		what string
+	}{
+		{campaign.CodeWindow, "due but outside the send window"},
+		{campaign.CodeWaiting, "waiting for their next step"},
+		{campaign.CodeCap, "waiting for the sending cap"},
+		{campaign.CodeReplied, "answered"},
+		{campaign.CodeAutoReply, "away (out-of-office)"},
+		{campaign.CodeOutbox, "waiting for your decision in `rapport outbox list`"},
+		{campaign.CodeSending, "being sent right now"},
+		{campaign.CodeBounced, "bounced"},
+		{campaign.CodeOptedOut, "opted out"},
+		{campaign.CodeStage, "in a stage the campaign skips"},
+		{campaign.CodeHeld, "no longer in their spreadsheet"},
+		{campaign.CodeNoEmail, "without an email address"},
+		{campaign.CodeFailed, "failed for good"},
+		{campaign.CodeLeft, "no longer in the audience"},
+		{campaign.CodeDone, "done with every step"},
+	}
+	var parts []string
+	for _, w := range words {
+		if n := rep.NotDue[w.code]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, w.what))
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing is due now: nobody in the campaign's audience yet (import contacts, or check its [audience])"
+	}
+	s := "nothing is due now: " + joinComma(parts)
+	if !rep.NextDueAt.IsZero() {
+		s += "; the next falls due " + a.day(rep.NextDueAt)
+	}
+	return s
 }
 
 // tickSummary counts only what happened: "3 sent, 1 skipped".

@@ -70,6 +70,10 @@ type Report struct {
 	Unrecorded int
 	// CopyErr is why copies could not be filed in the Sent folder, if so.
 	CopyErr error
+	// NotDue counts the contacts with nothing due now, by reason (the
+	// plan's codes); NextDueAt is when the first of them falls due.
+	NotDue    map[campaign.Code]int
+	NextDueAt time.Time
 }
 
 // stop records why the tick ended early (the first reason wins) and how
@@ -132,6 +136,8 @@ func (d *Dispatcher) queue(ctx context.Context, tpl *templates, camps []*campaig
 		for _, it := range items {
 			if it.Code == campaign.CodeMissing {
 				rep.skip(c.Name, it, it.Reason)
+			} else if !it.Due {
+				rep.notDue(it, now)
 			}
 			if it.Due && it.Step.Channel == "email" && (o.Only == nil || o.Only(it)) {
 				q = append(q, queued{camp: c, item: it, round: c.Round(now)})
@@ -146,6 +152,18 @@ func (d *Dispatcher) queue(ctx context.Context, tpl *templates, camps []*campaig
 	})
 	rep.Due = len(q)
 	return q, rep, nil
+}
+
+// notDue counts a contact with nothing due, and when it next is.
+func (rep *Report) notDue(it campaign.Item, now time.Time) {
+	if rep.NotDue == nil {
+		rep.NotDue = map[campaign.Code]int{}
+	}
+	rep.NotDue[it.Code]++
+	if (it.Code == campaign.CodeWaiting || it.Code == campaign.CodeWindow) && it.At.After(now) &&
+		(rep.NextDueAt.IsZero() || it.At.Before(rep.NextDueAt)) {
+		rep.NextDueAt = it.At
+	}
 }
 
 func (rep *Report) skip(camp string, it campaign.Item, why string) {
