@@ -27,7 +27,7 @@ type noteView struct {
 	from, to, replyTo, subject string
 	date                       time.Time
 	text, html                 string
-	attachments                      []string
+	attachments                []string
 }
 
 // readNote decodes a rendered message: its headers, its text and HTML
