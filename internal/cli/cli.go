@@ -232,7 +232,18 @@ func (a *app) setupLog(daemon bool) {
 	case a.verbose:
 		level = slog.LevelDebug
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	// Log times are the user's local time with its offset, so a line of
+	// the daemon's log reads as the clock on the wall.
+	loc := time.Local
+	if c, err := config.Load(a.configPath); err == nil && c.Location != nil {
+		loc = c.Location
+	}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: func(groups []string, at slog.Attr) slog.Attr {
+		if at.Key == slog.TimeKey && len(groups) == 0 && at.Value.Kind() == slog.KindTime {
+			return slog.String(slog.TimeKey, at.Value.Time().In(loc).Format("2006-01-02T15:04:05-07:00"))
+		}
+		return at
+	}}
 	if a.isTTY() {
 		a.log = slog.New(slog.NewTextHandler(a.stderr, opts))
 	} else {

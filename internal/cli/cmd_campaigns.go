@@ -114,7 +114,9 @@ func cmdCampaignsPlan() *command {
 		args:    "NAME [--at TIME]",
 		summary: "who is due for which step now, and for everyone else why not",
 		example: "rapport campaigns plan intro-physicians\nrapport campaigns plan intro-physicians --at '2026-12-01 09:30'",
-		setup:   func(fs *flag.FlagSet) { fs.StringVar(&at, "at", "", "plan as of this local time (YYYY-MM-DD HH:MM)") },
+		setup: func(fs *flag.FlagSet) {
+			fs.StringVar(&at, "at", "", "plan as of this local time: 2026-12-01 09:30, 2026-12-01T09:30, or 2026-12-01 (09:00)")
+		},
 		run: func(ctx context.Context, a *app, args []string) error {
 			if err := wantArgs(args, 1, 1, "the campaign name"); err != nil {
 				return err
@@ -140,8 +142,8 @@ func runPlan(ctx context.Context, a *app, name, at string) error {
 	}
 	t := a.env.Now()
 	if at != "" {
-		if t, err = time.ParseInLocation("2006-01-02 15:04", at, c.Location); err != nil {
-			return usagef("--at %q is not a time like 2026-12-01 09:30", at)
+		if t, err = parseLocalTime(at, c.Location, 9); err != nil {
+			return usagef("--at: %v (a date alone means 09:00)", err)
 		}
 	}
 	d, done, err := a.dispatcher(ctx, nil)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -145,6 +146,9 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 	pr.finish()
 	if rep != nil {
 		a.printTick(rep, o.DryRun)
+		if !o.DryRun {
+			a.recordManualSend(ctx, c.Name, rep)
+		}
 	}
 	if err == nil && ctx.Err() != nil {
 		return ctx.Err() // Ctrl-C: said so, and not a success
@@ -311,5 +315,22 @@ func (a *app) recoverFirst(ctx context.Context, d *dispatch.Dispatcher, sf *mail
 	}
 	if waiting > 0 {
 		a.note("%s may or may not have gone out; they wait for your decision: `rapport outbox list`", plural(waiting, "note"))
+	}
+}
+
+// keyLastSend is where the last `rapport send` is noted, for status.
+const keyLastSend = "send.last"
+
+// lastSend is the note `rapport send` leaves for `rapport status`.
+type lastSend struct {
+	At       time.Time `json:"at"`
+	Campaign string    `json:"campaign"`
+	Summary  string    `json:"summary"`
+}
+
+func (a *app) recordManualSend(ctx context.Context, name string, rep *dispatch.Report) {
+	b, _ := json.Marshal(lastSend{At: a.env.Now(), Campaign: name, Summary: tickSummary(rep)})
+	if err := a.st.SetSetting(context.WithoutCancel(ctx), keyLastSend, string(b)); err != nil {
+		a.log.Warn("record_last_send_failed", "error", err.Error())
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -45,6 +46,7 @@ type statusJSON struct {
 	// WatcherState is the watcher's own record, when the daemon runs one.
 	WatcherState *inbox.State `json:"watcher_state,omitempty"`
 	SignIn       *signInJSON  `json:"sign_in,omitempty"`
+	LastSend     *lastSend    `json:"last_manual_send,omitempty"`
 	Outbox       int          `json:"outbox_waiting"`
 	InFlight     int          `json:"in_flight"`
 	Deferred     int          `json:"deferred"`
@@ -86,6 +88,12 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	s.SignIn = a.signInStatus(ctx)
+	if v, _, ok, _ := st.Setting(ctx, keyLastSend); ok {
+		var ls lastSend
+		if json.Unmarshal([]byte(v), &ls) == nil {
+			s.LastSend = &ls
+		}
+	}
 	list, _ := a.loadCampaigns()
 	for _, c := range list {
 		cj, err := describeCampaign(ctx, st, c, a.env.Now())
@@ -206,12 +214,15 @@ func printStatus(a *app, s *statusJSON) {
 	if s.Sending.Paused {
 		a.say("sending:   PAUSED: %s", s.Sending.PausedWhy)
 	}
-	a.say("sent:      %d in the last hour (cap %d), %d in 24 hours (cap %d)", s.Sending.LastHour, s.Sending.PerHour,
-		s.Sending.Last24Hours, s.Sending.PerDay)
+	a.say("sent:      %d in the last hour (%s), %d in 24 hours (%s)", s.Sending.LastHour, capWords(s.Sending.PerHour),
+		s.Sending.Last24Hours, capWords(s.Sending.PerDay))
 	if si := s.SignIn; si != nil && si.Problem != "" {
 		a.say("sign-in:   PROBLEM: %s", si.Problem)
 	} else if si != nil {
 		a.say("sign-in:   %s as %s, since %s", si.Provider, orDash(si.Account), si.SignedIn)
+	}
+	if s.LastSend != nil {
+		a.say("last send: %s by hand (`rapport send %s`): %s", a.day(s.LastSend.At), s.LastSend.Campaign, s.LastSend.Summary)
 	}
 	a.say("watcher:   %s", s.Watcher)
 	outbox := fmt.Sprintf("%d waiting for your decision, %d to retry", s.Outbox, s.Deferred)
@@ -232,4 +243,12 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// capWords says a cap; per_hour = 0 means none.
+func capWords(n int) string {
+	if n <= 0 {
+		return "no cap"
+	}
+	return fmt.Sprintf("cap %d", n)
 }
