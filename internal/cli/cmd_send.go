@@ -166,7 +166,7 @@ func (a *app) printTick(rep *dispatch.Report, dry bool) {
 			out = append(out, sendJSON{Campaign: r.Campaign, Step: r.Step, Contact: label(r.Contact), State: string(r.State),
 				MessageID: r.MessageID, Reason: r.Reason})
 		}
-		j := map[string]any{"sent": rep.Sent, "deferred": rep.Deferred, "failed": rep.Failed, "unknown": rep.Unknown,
+		j := map[string]any{"problems": nonNil(rep.Problems), "sent": rep.Sent, "deferred": rep.Deferred, "failed": rep.Failed, "unknown": rep.Unknown,
 			"skipped": rep.Skipped, "due": rep.Due, "stopped": rep.Stopped, "left": rep.Left, "unrecorded": rep.Unrecorded, "results": out}
 		if !rep.NextAt.IsZero() {
 			j["next_at"] = rep.NextAt.Format(time.RFC3339)
@@ -188,7 +188,10 @@ func (a *app) printTick(rep *dispatch.Report, dry bool) {
 	if len(rows) > 0 {
 		a.table([]string{"RESULT", "CONTACT", "NOTE", "DETAIL"}, rows)
 	}
-	if rep.Due == 0 {
+	for _, p := range rep.Problems {
+		fmt.Fprintf(a.stderr, "problem: %s\n", p)
+	}
+	if rep.Due == 0 && len(rep.Problems) == 0 {
 		a.say("%s", a.nothingDue(rep))
 		return
 	}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -87,5 +89,24 @@ func TestCheckOfflineWarnsOfUnsetPasswordVariables(t *testing.T) {
 	_, errs, _ := u.run("check", "--offline")
 	if !strings.Contains(errs, "RAPPORT_SMTP_PASSWORD is not set in this shell; `export RAPPORT_SMTP_PASSWORD=") {
 		t.Errorf("check --offline: %s", errs)
+	}
+}
+
+func TestABrochureGoneMissingIsSaidOncePerCampaign(t *testing.T) {
+	u, srv := mailUser(t)
+	chicago, _ := time.LoadLocation("America/Chicago")
+	u.now = time.Date(2026, 11, 23, 10, 0, 0, 0, chicago)
+	tpl := filepath.Join(u.dir, "templates", "intro-physician.md")
+	b, _ := os.ReadFile(tpl)
+	os.WriteFile(tpl, []byte(strings.Replace(string(b), "subject:", "attachments: brochure.pdf\nsubject:", 1)), 0o644)
+	brochure := filepath.Join(u.dir, "templates", "brochure.pdf")
+	os.WriteFile(brochure, []byte("%PDF-1.4 brochure"), 0o644)
+	if _, errs, code := u.run("campaigns", "start", "intro-physicians"); code != 0 {
+		t.Fatal(errs)
+	}
+	os.Remove(brochure) // moved away in the Finder
+	out, errs, _ := u.run("send", "intro-physicians")
+	if n := strings.Count(errs, `attachment "brochure.pdf" cannot be read`); n != 1 || len(srv.Received()) != 0 {
+		t.Errorf("the missing brochure is reported %d times, %d sent:\n%s%s", n, len(srv.Received()), out, errs)
 	}
 }

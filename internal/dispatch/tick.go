@@ -70,6 +70,9 @@ type Report struct {
 	Unrecorded int
 	// CopyErr is why copies could not be filed in the Sent folder, if so.
 	CopyErr error
+	// Problems are what keeps a whole step from going out (its template
+	// cannot be loaded), each said once; its notes count as skipped.
+	Problems []string
 	// NotDue counts the contacts with nothing due now, by reason (the
 	// plan's codes); NextDueAt is when the first of them falls due.
 	NotDue    map[campaign.Code]int
@@ -133,7 +136,20 @@ func (d *Dispatcher) queue(ctx context.Context, tpl *templates, camps []*campaig
 		items := c.Plan(facts, campaign.Options{Now: now, Window: d.o.Window, Holidays: d.o.Holidays,
 			Pipeline: d.o.Store.Pipeline, Capacity: -1,
 			Check: func(ct *contact.Contact, s *campaign.Step) error { return d.check(tpl, c, s, ct) }})
+		broken := map[string]bool{}
 		for _, it := range items {
+			if it.Step != nil && it.Step.Channel == "email" && (it.Due || it.Code == campaign.CodeMissing) {
+				if _, err := tpl.get(it.Step.Template); err != nil {
+					// The template itself is broken (a missing attachment, a
+					// syntax error): said once for the step, not per contact.
+					if !broken[it.Step.ID] {
+						broken[it.Step.ID] = true
+						rep.Problems = append(rep.Problems, fmt.Sprintf("%s/%s: %v", c.Name, it.Step.ID, err))
+					}
+					rep.Skipped++
+					continue
+				}
+			}
 			if it.Code == campaign.CodeMissing {
 				rep.skip(c.Name, it, it.Reason)
 			} else if !it.Due {
