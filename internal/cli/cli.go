@@ -16,8 +16,8 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/term"
 
+	core "rapport/internal/app"
 	"rapport/internal/config"
-	"rapport/internal/oauth"
 	"rapport/internal/store"
 )
 
@@ -123,8 +123,7 @@ type app struct {
 	log            *slog.Logger
 	cfg            *config.Config
 	st             *store.Store
-	oauthSrc       *oauth.Source  // the run's token source (see tokenSource)
-	oauthCfg       *config.Config // the config oauthSrc was made for
+	uc             *core.App // the use cases over cfg and st (see core)
 }
 
 func (a *app) flagSet(c *command) *flag.FlagSet {

@@ -79,12 +79,12 @@ func (a *app) runtime(ctx context.Context, owner string) (*daemon.Runtime, error
 	if err != nil {
 		return nil, err
 	}
-	s := &sending{owner: owner}
+	s := &sending{Owner: owner}
 	var sf *mailer.SentFolder
 	if cfg.IMAP.Host != "" {
 		// Without the Sent folder now, the daemon runs on and says so.
 		if sf = a.recoverSentFolder(ctx); sf != nil && wantSentCopy(cfg) {
-			s.sentCopy = sf
+			s.SentCopy = sf
 		}
 	}
 	closeSent := func() {

@@ -87,11 +87,11 @@ func runSend(ctx context.Context, a *app, name string, o dispatch.TickOptions) e
 		return err
 	}
 	defer lock.Release()
-	s := &sending{owner: lock.Token()}
+	s := &sending{Owner: lock.Token()}
 	if sf := a.recoverSentFolder(ctx); sf != nil {
 		defer sf.Close()
 		if wantSentCopy(a.cfg) {
-			s.sentCopy = sf
+			s.SentCopy = sf
 		}
 		return a.tick(ctx, c, o, &recovery{s: s, sf: sf})
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	core "rapport/internal/app"
 	"rapport/internal/config"
 	"rapport/internal/tomlfile"
 )
@@ -20,24 +21,17 @@ const (
 )
 
 // usageError is a mistake in how a command was called.
-type usageError struct{ msg string }
+type usageError = core.UsageError
 
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
+func usagef(format string, args ...any) error { return core.Usagef(format, args...) }
 
 // validationError means rapport checked something, found it wanting, and
 // changed and sent nothing.
-type validationError struct{ err error }
+type validationError = core.ValidationError
 
-func (e *validationError) Error() string { return e.err.Error() }
-func (e *validationError) Unwrap() error { return e.err }
+func invalid(err error) error { return core.Invalid(err) }
 
-func invalid(err error) error { return &validationError{err: err} }
-
-func invalidf(format string, args ...any) error { return invalid(fmt.Errorf(format, args...)) }
+func invalidf(format string, args ...any) error { return core.Invalidf(format, args...) }
 
 // exitCode writes err for a human and returns the exit code for it.
 func exitCode(err error, cmd string, stderr io.Writer) int {
@@ -50,13 +44,13 @@ func exitCode(err error, cmd string, stderr io.Writer) int {
 	var tp *tomlfile.Problem
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "rapport %s: %s\nRun `rapport %s --help` for usage.\n", cmd, ue.msg, cmd)
+		fmt.Fprintf(stderr, "rapport %s: %s\nRun `rapport %s --help` for usage.\n", cmd, ue.Msg, cmd)
 		return exitUsage
 	case errors.As(err, &ce), errors.As(err, &tp):
 		fmt.Fprintf(stderr, "rapport: %s: the config has problems:\n%s\n", cmd, indent(err.Error()))
 		return exitValidation
 	case errors.As(err, &ve):
-		fmt.Fprintf(stderr, "rapport: %s: %s\n", cmd, ve.err)
+		fmt.Fprintf(stderr, "rapport: %s: %s\n", cmd, ve.Err)
 		return exitValidation
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(stderr, "rapport: %s: interrupted\n", cmd)

@@ -2,13 +2,9 @@ package cli
 
 import (
 	"context"
-	"crypto/x509"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
+
+	core "rapport/internal/app"
 
 	"rapport/internal/campaign"
 	"rapport/internal/config"
@@ -17,194 +13,86 @@ import (
 	"rapport/internal/imapconn"
 	"rapport/internal/mailer"
 	"rapport/internal/render"
-	"rapport/internal/schedule"
 )
+
+// core is the run's use cases (package app) over the config and store
+// this run has loaded so far; the dashboard is served the same.
+func (a *app) core() *core.App {
+	if a.uc == nil {
+		a.uc = core.New(nil, nil, &core.Options{Now: a.env.Now, OAuthEndpoint: a.env.OAuthEndpoint, Senders: lockSenders{},
+			Sleep: func(ctx context.Context, d time.Duration) error { return daemon.Sleep(ctx, clockOf(a), d) }})
+	}
+	a.uc.Set(a.cfg, a.st, a.log)
+	return a.uc
+}
+
+// lockSenders reads the store's sender lock for the use cases.
+type lockSenders struct{}
+
+func (lockSenders) LiveToken(storePath string) string {
+	return daemon.LiveToken(daemon.LockPath(storePath))
+}
+
+func (lockSenders) Holder(storePath string) string {
+	h, _ := daemon.Running(daemon.LockPath(storePath))
+	return h.String()
+}
 
 // campaigns loads every campaign file; a file with problems is an error
 // naming it (use loadCampaigns to get the good ones and the problems).
 func (a *app) campaigns() ([]*campaign.Campaign, error) {
-	list, errs := a.loadCampaigns()
-	if len(errs) > 0 {
-		return list, invalid(errors.Join(errs...))
+	if _, err := a.config(); err != nil {
+		return nil, err
 	}
-	return list, nil
+	return a.core().Campaigns()
 }
 
 func (a *app) loadCampaigns() ([]*campaign.Campaign, []error) {
-	cfg, err := a.config()
-	if err != nil {
+	if _, err := a.config(); err != nil {
 		return nil, []error{err}
 	}
-	return campaign.LoadDir(cfg.Resolve(cfg.Paths.Campaigns), a.campaignEnv())
-}
-
-func (a *app) campaignEnv() campaign.Env {
-	cfg := a.cfg
-	tdir := cfg.Resolve(cfg.Paths.Templates)
-	return campaign.Env{Location: cfg.Location, Pipeline: cfg.Pipeline, Kinds: cfg.Contacts.Kinds,
-		Templates: func(channel, name string) error {
-			dir := tdir
-			if channel == "letter" {
-				dir = filepath.Join(tdir, "letters") // [paths] letters is where print runs go
-			}
-			if _, err := os.Stat(filepath.Join(dir, name+".md")); err != nil {
-				return fmt.Errorf("template %q: there is no %s", name, filepath.Join(dir, name+".md"))
-			}
-			return nil
-		}}
+	return a.core().LoadCampaigns()
 }
 
 // campaign loads one campaign by name.
 func (a *app) campaign(name string) (*campaign.Campaign, error) {
-	cfg, err := a.config()
-	if err != nil {
+	if _, err := a.config(); err != nil {
 		return nil, err
 	}
-	dir := cfg.Resolve(cfg.Paths.Campaigns)
-	list, errs := campaign.LoadDir(dir, a.campaignEnv())
-	c, ferr := campaign.Find(list, name)
-	if ferr == nil {
-		return c, nil
-	}
-	for _, e := range errs {
-		var ce *campaign.Error
-		if errors.As(e, &ce) && strings.Contains(e.Error(), name+".toml") {
-			return nil, invalid(e)
-		}
-	}
-	return nil, usagef("%v", ferr)
+	return a.core().Campaign(name)
 }
 
 // sender is [identity] as templates see it.
-func (a *app) sender() render.Sender {
-	id := a.cfg.Identity
-	return render.Sender{Name: id.Name, Email: id.Email, ReplyTo: id.ReplyTo, Practice: id.Practice,
-		Phone: id.Phone, PostalAddress: id.PostalAddress, BookingURL: id.BookingURL, Signature: id.Signature}
-}
+func (a *app) sender() render.Sender { return a.core().Sender() }
 
-// sending is what a dispatcher that sends needs beyond the config: the
-// sender lock's token, and where copies of sent notes go (nil: nowhere).
-type sending struct {
-	owner    string
-	sentCopy dispatch.SentCopier
-}
+// sending is what a dispatcher that sends needs beyond the config.
+type sending = core.Sending
 
 // liveOwner is the lock token of the process that sends for the store
 // now, or "".
-func (a *app) liveOwner() string {
-	if a.st == nil {
-		return ""
-	}
-	return daemon.LiveToken(daemon.LockPath(a.st.Path()))
-}
+func (a *app) liveOwner() string { return a.core().LiveOwner() }
 
-// dispatcher wires a Dispatcher; with s it also connects the mailer
-// (lazily: nothing is dialled until the first message). Without s it can
-// plan, check and compose, not send.
+// dispatcher wires a Dispatcher (see core.App.Dispatcher), opening the
+// store first.
 func (a *app) dispatcher(ctx context.Context, s *sending) (*dispatch.Dispatcher, func(), error) {
-	cfg, err := a.config()
-	if err != nil {
+	if _, err := a.store(ctx); err != nil {
 		return nil, nil, err
 	}
-	st, err := a.store(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	win, _ := schedule.ParseWindow(cfg.Sending.Window)
-	hol, _ := schedule.ParseHolidays(cfg.Sending.Holidays)
-	o := dispatch.Options{Store: st, Templates: cfg.Resolve(cfg.Paths.Templates), Sender: a.sender(),
-		Window: win, Holidays: hol, Location: cfg.Location, Now: a.env.Now, Log: a.log,
-		Sleep:           func(ctx context.Context, d time.Duration) error { return daemon.Sleep(ctx, clockOf(a), d) },
-		ListUnsubscribe: cfg.Sending.ListUnsubscribe, LiveOwner: a.liveOwner,
-		Limits: mailer.Limits{PerHour: cfg.Sending.PerHour, PerDay: cfg.Sending.PerDay,
-			MinGap: cfg.Sending.MinGap.Duration, Jitter: cfg.Sending.Jitter.Duration}}
-	closer := func() {}
-	if s != nil {
-		mc, err := a.mailer(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		o.Mailer, o.Owner, o.SentCopy = mc, s.owner, s.sentCopy
-		closer = func() { mc.Close() }
-	}
-	return dispatch.New(o), closer, nil
+	return a.core().Dispatcher(ctx, s)
 }
 
 // mailer builds the SMTP client from [smtp].
-func (a *app) mailer(ctx context.Context) (*mailer.Client, error) {
-	cfg := a.cfg
-	s := cfg.SMTP
-	if s.Host == "" {
-		return nil, invalidf("%s: [smtp] host is not set: rapport needs your mail server to send", cfg.Path)
-	}
-	cr, err := a.credentials(ctx, "smtp", s.Server)
-	if err != nil {
-		return nil, err
-	}
-	roots, err := a.roots(s.CAFile)
-	if err != nil {
-		return nil, err
-	}
-	dsn := s.DSN == nil || *s.DSN
-	return mailer.New(mailer.Options{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username,
-		Password: cr.password, Auth: cr.auth, Tokens: cr.tokens, TokenHint: cr.hint, RootCAs: roots, Timeout: s.Timeout.Duration, DSN: dsn})
-}
+func (a *app) mailer(ctx context.Context) (*mailer.Client, error) { return a.core().Mailer(ctx) }
 
 // imapOptions builds the IMAP connection options from [imap].
 func (a *app) imapOptions(ctx context.Context) (imapconn.Options, error) {
-	cfg := a.cfg
-	s := cfg.IMAP
-	if s.Host == "" {
-		return imapconn.Options{}, invalidf("%s: [imap] host is not set", cfg.Path)
-	}
-	cr, err := a.credentials(ctx, "imap", s.Server)
-	if err != nil {
-		return imapconn.Options{}, err
-	}
-	roots, err := a.roots(s.CAFile)
-	if err != nil {
-		return imapconn.Options{}, err
-	}
-	timeout := s.Timeout.Duration
-	if timeout == 0 {
-		timeout = time.Minute
-	}
-	return imapconn.Options{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username,
-		Password: cr.password, Auth: cr.auth, Tokens: cr.tokens, TokenHint: cr.hint, RootCAs: roots, Timeout: timeout}, nil
-}
-
-// roots loads a private CA, or returns nil for the system's.
-func (a *app) roots(caFile string) (*x509.CertPool, error) {
-	if caFile == "" {
-		return nil, nil
-	}
-	pem, err := os.ReadFile(a.cfg.Resolve(caFile))
-	if err != nil {
-		return nil, fmt.Errorf("ca_file: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, invalidf("ca_file %s holds no PEM certificate", caFile)
-	}
-	return pool, nil
+	return a.core().IMAPOptions(ctx)
 }
 
 // sentFolder opens the IMAP Sent folder for copies and recovery.
 func (a *app) sentFolder(ctx context.Context) (*mailer.SentFolder, error) {
-	o, err := a.imapOptions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return mailer.OpenSentFolder(ctx, o, a.cfg.IMAP.Sent)
+	return a.core().SentFolder(ctx)
 }
 
 // wantSentCopy decides whether rapport appends a copy to Sent.
-func wantSentCopy(cfg *config.Config) bool {
-	switch cfg.SMTP.SentCopy {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	return cfg.IMAP.Host != "" && !mailer.ProviderSavesSent(cfg.SMTP.Host)
-}
+func wantSentCopy(cfg *config.Config) bool { return core.WantSentCopy(cfg) }
