@@ -2,14 +2,15 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	gomail "github.com/wneessen/go-mail"
 
+	core "rapport/internal/app"
 	"rapport/internal/campaign"
 	"rapport/internal/contact"
 	"rapport/internal/dispatch"
@@ -26,33 +27,21 @@ func cmdCampaignsList() *command {
 	}
 }
 
-type campaignJSON struct {
-	Name     string     `json:"name"`
-	State    string     `json:"state"`
-	Schedule string     `json:"schedule"`
-	LastTick string     `json:"last_tick,omitempty"`
-	NextTick string     `json:"next_tick,omitempty"`
-	Steps    []stepJSON `json:"steps"`
-	Problem  string     `json:"problem,omitempty"`
-}
+type campaignJSON = core.CampaignSummary
 
-type stepJSON struct {
-	ID     string         `json:"id"`
-	Counts map[string]int `json:"counts"`
-}
+type stepJSON = core.StepSummary
 
 func runCampaignsList(ctx context.Context, a *app, args []string) error {
 	if err := wantArgs(args, 0, 0, ""); err != nil {
 		return err
 	}
 	list, errs := a.loadCampaigns()
-	st, err := a.store(ctx)
-	if err != nil {
+	if _, err := a.store(ctx); err != nil {
 		return err
 	}
 	var out []campaignJSON
 	for _, c := range list {
-		cj, err := describeCampaign(ctx, st, c, a.env.Now())
+		cj, err := a.core().DescribeCampaign(ctx, c)
 		if err != nil {
 			return err
 		}
@@ -77,34 +66,6 @@ func runCampaignsList(ctx context.Context, a *app, args []string) error {
 		a.note("%v", e)
 	}
 	return nil
-}
-
-func describeCampaign(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.Time) (campaignJSON, error) {
-	cs, err := st.Campaign(ctx, c.Name)
-	if err != nil {
-		return campaignJSON{}, err
-	}
-	sends, err := st.Sends(ctx, store.SendFilter{Campaign: c.Name})
-	if err != nil {
-		return campaignJSON{}, err
-	}
-	cj := campaignJSON{Name: c.Name, State: cs.State, Schedule: c.Schedule.String()}
-	if !cs.LastTick.IsZero() {
-		cj.LastTick = cs.LastTick.In(c.Location).Format("2006-01-02 15:04")
-	}
-	if cs.State == store.CampaignActive {
-		cj.NextTick = c.Schedule.Next(now).In(c.Location).Format("2006-01-02 15:04")
-	}
-	for _, s := range c.Steps {
-		counts := map[string]int{}
-		for _, sd := range sends {
-			if sd.Step == s.ID {
-				counts[string(sd.State)]++
-			}
-		}
-		cj.Steps = append(cj.Steps, stepJSON{ID: s.ID, Counts: counts})
-	}
-	return cj, nil
 }
 
 func cmdCampaignsPlan() *command {
@@ -146,12 +107,10 @@ func runPlan(ctx context.Context, a *app, name, at string) error {
 			return usagef("--at: %v (a date alone means 09:00)", err)
 		}
 	}
-	d, done, err := a.dispatcher(ctx, nil)
-	if err != nil {
+	if _, err := a.store(ctx); err != nil {
 		return err
 	}
-	defer done()
-	items, err := d.Plan(ctx, c, t)
+	items, err := a.core().Plan(ctx, c, t)
 	if err != nil {
 		return err
 	}
@@ -393,26 +352,18 @@ func runStart(ctx context.Context, a *app, name string) error {
 	if err != nil {
 		return err
 	}
-	d, done, err := a.dispatcher(ctx, nil)
+	if _, err := a.store(ctx); err != nil {
+		return err
+	}
+	started, err := a.core().StartCampaign(ctx, c)
+	var ns *core.NotStarted
+	if errors.As(err, &ns) {
+		printProblems(a, ns.Problems)
+	}
 	if err != nil {
 		return err
 	}
-	defer done()
-	problems, n, err := d.CheckCampaign(ctx, c)
-	if err != nil {
-		return err
-	}
-	if len(problems) > 0 {
-		printProblems(a, problems)
-		return invalidf("campaign %s is not started: %s to fix first (nothing was sent)", name, plural(len(problems), "problem"))
-	}
-	if err := a.st.SetCampaignState(ctx, c.Name, store.CampaignActive); err != nil {
-		return err
-	}
-	items, err := d.Plan(ctx, c, a.env.Now())
-	if err != nil {
-		return err
-	}
+	n, items := started.Audience, started.Plan
 	a.say("campaign %s is started: %s in its audience; it runs %s (next %s).", c.Name, plural(n, "contact"),
 		c.Schedule, c.Schedule.Next(a.env.Now()).In(c.Location).Format("Mon 2006-01-02 15:04"))
 	shown, more := 0, 0
@@ -460,11 +411,10 @@ func cmdCampaignsPause() *command {
 			if err != nil {
 				return err
 			}
-			st, err := a.store(ctx)
-			if err != nil {
+			if _, err := a.store(ctx); err != nil {
 				return err
 			}
-			if err := st.SetCampaignState(ctx, c.Name, store.CampaignPaused); err != nil {
+			if err := a.core().PauseCampaign(ctx, c); err != nil {
 				return err
 			}
 			if a.json {

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"rapport/internal/contact"
-	"rapport/internal/dispatch"
 	"rapport/internal/store"
 )
 
@@ -69,19 +68,10 @@ func (f *contactFilter) contacts(ctx context.Context, a *app) ([]*contact.Contac
 // campaignMembers lists the IDs of a campaign's audience and of everyone
 // it has already written to this round.
 func (a *app) campaignMembers(ctx context.Context, name string) ([]int64, error) {
-	c, err := a.campaign(name)
-	if err != nil {
+	if _, err := a.config(); err != nil {
 		return nil, err
 	}
-	facts, err := dispatch.Facts(ctx, a.st, c, a.env.Now())
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int64, 0, len(facts))
-	for _, f := range facts {
-		ids = append(ids, f.Contact.ID)
-	}
-	return ids, nil
+	return a.core().CampaignMembers(ctx, name)
 }
 
 func cmdContactsList() *command {

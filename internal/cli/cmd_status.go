@@ -96,7 +96,7 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 	}
 	list, _ := a.loadCampaigns()
 	for _, c := range list {
-		cj, err := describeCampaign(ctx, st, c, a.env.Now())
+		cj, err := a.core().DescribeCampaign(ctx, c)
 		if err != nil {
 			return err
 		}
