@@ -38,6 +38,10 @@ type Options struct {
 	// their own authorization server); nil means the real ones.
 	OAuthEndpoint *oauth2.Endpoint
 	Log           *slog.Logger // nil: discard
+	// Open opens the store the first time a use case needs it (the CLI
+	// creates no store for a command that fails before); nil means the
+	// store is given to New or Set.
+	Open func(ctx context.Context) (*store.Store, error)
 }
 
 // App is the use cases over one config and one store. It is safe for
@@ -47,6 +51,7 @@ type App struct {
 	sleep         func(ctx context.Context, d time.Duration) error
 	senders       Senders
 	oauthEndpoint *oauth2.Endpoint
+	open          func(ctx context.Context) (*store.Store, error)
 
 	mu       sync.Mutex
 	cfg      *config.Config
@@ -62,7 +67,7 @@ func New(cfg *config.Config, st *store.Store, o *Options) *App {
 	if o == nil {
 		o = &Options{}
 	}
-	a := &App{now: o.Now, sleep: o.Sleep, senders: o.Senders, oauthEndpoint: o.OAuthEndpoint, cfg: cfg, st: st, log: o.Log}
+	a := &App{now: o.Now, sleep: o.Sleep, senders: o.Senders, oauthEndpoint: o.OAuthEndpoint, cfg: cfg, st: st, log: o.Log, open: o.Open}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -142,10 +147,18 @@ func (a *App) config() (*config.Config, error) {
 	return nil, errNoConfig
 }
 
-// store is the store, or errNoStore.
-func (a *App) store() (*store.Store, error) {
+// store is the store, opened now if need be, or errNoStore.
+func (a *App) store(ctx context.Context) (*store.Store, error) {
 	if s := a.Store(); s != nil {
 		return s, nil
 	}
-	return nil, errNoStore
+	if a.open == nil {
+		return nil, errNoStore
+	}
+	s, err := a.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.Set(nil, s, nil)
+	return s, nil
 }

@@ -30,7 +30,7 @@ type StepSummary struct {
 
 // DescribeCampaign reads c's state and counts from the store.
 func (a *App) DescribeCampaign(ctx context.Context, c *campaign.Campaign) (CampaignSummary, error) {
-	st, err := a.store()
+	st, err := a.store(ctx)
 	if err != nil {
 		return CampaignSummary{}, err
 	}
@@ -119,7 +119,7 @@ func (a *App) StartCampaign(ctx context.Context, c *campaign.Campaign) (*Started
 // PauseCampaign pauses c at once; StartCampaign resumes it where it
 // stopped.
 func (a *App) PauseCampaign(ctx context.Context, c *campaign.Campaign) error {
-	st, err := a.store()
+	st, err := a.store(ctx)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,11 @@ func (a *App) CampaignMembers(ctx context.Context, name string) ([]int64, error)
 	if err != nil {
 		return nil, err
 	}
-	facts, err := dispatch.Facts(ctx, a.Store(), c, a.now())
+	st, err := a.store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := dispatch.Facts(ctx, st, c, a.now())
 	if err != nil {
 		return nil, err
 	}

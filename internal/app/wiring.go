@@ -116,7 +116,7 @@ func (a *App) Dispatcher(ctx context.Context, s *Sending) (*dispatch.Dispatcher,
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := a.store()
+	st, err := a.store(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,8 +8,6 @@ import (
 	"io"
 	"strings"
 
-	gomail "github.com/wneessen/go-mail"
-
 	core "rapport/internal/app"
 	"rapport/internal/campaign"
 	"rapport/internal/contact"
@@ -190,66 +188,13 @@ that would go to the server (MIME, encoded).`,
 	}
 }
 
-// pick finds the campaign, step and contact a preview or test is about.
-func (a *app) pick(ctx context.Context, name, who, stepID string) (*campaign.Campaign, *campaign.Step, *contact.Contact, error) {
-	c, err := a.campaign(name)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	s := c.Steps[0]
-	if stepID != "" {
-		if s = c.Step(stepID); s == nil {
-			return nil, nil, nil, usagef("campaign %s has no step %q", name, stepID)
-		}
-	}
-	st, err := a.store(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if who != "" {
-		ct, err := st.FindContact(ctx, who)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("contact %s: %w", who, err)
-		}
-		return c, s, ct, nil
-	}
-	list, err := st.Contacts(ctx, store.Filter{Kinds: c.Audience.Kinds, Tags: c.Audience.Tags, Email: true})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	for _, ct := range list {
-		if c.Audience.Matches(ct) {
-			return c, s, ct, nil
-		}
-	}
-	return nil, nil, nil, invalidf("campaign %s has nobody in its audience yet: import contacts, or pass --contact", name)
-}
-
-// composed is one rendered note for preview or test.
-type composed struct {
-	camp *campaign.Campaign
-	step *campaign.Step
-	who  *contact.Contact
-	msg  *gomail.Msg
-}
-
 // compose renders the note a step would send to a contact; to, when set,
 // replaces the recipient.
-func (a *app) compose(ctx context.Context, name, who, stepID, to string) (*composed, error) {
-	c, s, ct, err := a.pick(ctx, name, who, stepID)
-	if err != nil {
+func (a *app) compose(ctx context.Context, name, who, stepID, to string) (*core.Composed, error) {
+	if _, err := a.config(); err != nil {
 		return nil, err
 	}
-	d, done, err := a.dispatcher(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	msg, err := d.Compose(ctx, c, s, ct, to)
-	if err != nil {
-		return nil, invalid(err)
-	}
-	return &composed{camp: c, step: s, who: ct, msg: msg}, nil
+	return a.core().Compose(ctx, name, who, stepID, to)
 }
 
 func runPreview(ctx context.Context, a *app, name, who, stepID string, mode previewMode) error {
@@ -257,8 +202,8 @@ func runPreview(ctx context.Context, a *app, name, who, stepID string, mode prev
 	if err != nil {
 		return err
 	}
-	c, s, ct := n.camp, n.step, n.who
-	raw, err := mailer.Render(n.msg)
+	c, s, ct := n.Campaign, n.Step, n.Contact
+	raw, err := mailer.Render(n.Msg)
 	if err != nil {
 		return err
 	}
@@ -269,19 +214,19 @@ func runPreview(ctx context.Context, a *app, name, who, stepID string, mode prev
 		_, err = a.stdout.Write(raw)
 		return err
 	}
-	v, err := readNote(raw)
+	v, err := core.ReadNote(raw)
 	if err != nil {
 		return err
 	}
 	if a.json {
-		return a.printJSON(map[string]any{"campaign": c.Name, "step": s.ID, "contact": ct.Email, "from": v.from, "to": v.to,
-			"reply_to": v.replyTo, "subject": v.subject, "text": v.text, "html": v.html, "attachments": nonNil(v.attachments)})
+		return a.printJSON(map[string]any{"campaign": c.Name, "step": s.ID, "contact": ct.Email, "from": v.From, "to": v.To,
+			"reply_to": v.ReplyTo, "subject": v.Subject, "text": v.Text, "html": v.HTML, "attachments": nonNil(v.Attachments)})
 	}
 	if mode == previewHTML {
-		_, err = io.WriteString(a.stdout, v.html)
+		_, err = io.WriteString(a.stdout, v.HTML)
 		return err
 	}
-	v.print(a.stdout, a.loc())
+	printNote(a.stdout, v, a.loc())
 	return nil
 }
 
@@ -318,7 +263,7 @@ func runTest(ctx context.Context, a *app, name, who, stepID, to string) error {
 	if err != nil {
 		return err
 	}
-	c, s, ct, msg := n.camp, n.step, n.who, n.msg
+	c, s, ct, msg := n.Campaign, n.Step, n.Contact, n.Msg
 	mc, err := a.mailer(ctx)
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 func (a *app) core() *core.App {
 	if a.uc == nil {
 		a.uc = core.New(nil, nil, &core.Options{Now: a.env.Now, OAuthEndpoint: a.env.OAuthEndpoint, Senders: lockSenders{},
+			Open:  a.store,
 			Sleep: func(ctx context.Context, d time.Duration) error { return daemon.Sleep(ctx, clockOf(a), d) }})
 	}
 	a.uc.Set(a.cfg, a.st, a.log)
