@@ -2,15 +2,11 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"strconv"
 
-	"rapport/internal/daemon"
-
+	core "rapport/internal/app"
 	"rapport/internal/contact"
-	"rapport/internal/store"
 )
 
 func cmdOutboxList() *command {
@@ -60,26 +56,20 @@ func runOutboxList(ctx context.Context, a *app, state string) error {
 		}
 		states = []contact.SendState{s}
 	}
-	st, err := a.store(ctx)
-	if err != nil {
+	if _, err := a.store(ctx); err != nil {
 		return err
 	}
-	rows, err := st.Sends(ctx, store.SendFilter{States: states})
+	rows, err := a.core().Outbox(ctx, states)
 	if err != nil {
 		return err
 	}
 	out := []outboxJSON{}
-	live := a.liveOwner()
 	inFlight := 0
 	for _, r := range rows {
-		o := outboxJSON{ID: r.ID, Campaign: r.Campaign, Step: r.Step, Contact: r.Email, State: string(r.State),
-			MessageID: r.MessageID, Subject: r.Subject, Error: r.LastError, Updated: a.when(r.UpdatedAt)}
-		if r.InFlight(live) {
-			h, _ := daemon.Running(daemon.LockPath(st.Path()))
-			o.State, o.Error, o.InFlight = "in flight", "being sent right now by "+h.String(), true
+		o := outboxJSON{ID: r.ID, Campaign: r.Campaign, Step: r.Step, Contact: r.Email, State: r.State,
+			MessageID: r.MessageID, Subject: r.Subject, Error: r.Why, Updated: a.when(r.UpdatedAt), InFlight: r.InFlight}
+		if r.InFlight {
 			inFlight++
-		} else if r.State == contact.SendSending {
-			o.Error = "rapport stopped while sending it (a crash or a power cut); not found in the Sent folder yet"
 		}
 		out = append(out, o)
 	}
@@ -111,26 +101,20 @@ func cmdOutboxResolve() *command {
 			if err != nil {
 				return usagef("%q is not an outbox ID (see `rapport outbox list`)", args[0])
 			}
-			d := store.Decision(args[1])
-			if d != store.DecideSent && d != store.DecideResend && d != store.DecideDrop {
-				return usagef("%q is not a decision: sent, resend or drop", args[1])
-			}
-			st, err := a.store(ctx)
+			d, err := core.ParseDecision(args[1])
 			if err != nil {
 				return err
 			}
-			if err := st.Resolve(ctx, id, d, a.liveOwner()); err != nil {
-				if errors.Is(err, store.ErrInFlight) {
-					h, _ := daemon.Running(daemon.LockPath(st.Path()))
-					return invalidf("outbox %d is being sent right now by %s; its outcome is recorded the moment the server answers (nothing was changed)", id, h)
-				}
-				return fmt.Errorf("outbox %d: %w", id, err)
+			if _, err := a.store(ctx); err != nil {
+				return err
+			}
+			if err := a.core().Resolve(ctx, id, d); err != nil {
+				return err
 			}
 			if a.json {
 				return a.printJSON(map[string]any{"id": id, "decision": d})
 			}
-			a.say("outbox %d: %s", id, map[store.Decision]string{store.DecideSent: "recorded as sent",
-				store.DecideResend: "will be sent again at the next tick, with the same Message-ID", store.DecideDrop: "dropped; it will not be sent"}[d])
+			a.say("outbox %d: %s", id, core.Resolved(d))
 			return nil
 		},
 	}
