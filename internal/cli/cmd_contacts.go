@@ -264,13 +264,12 @@ func cmdContactsStage() *command {
 			if err := wantArgs(args, 2, 2, "the contact and the stage"); err != nil {
 				return err
 			}
-			cfg, err := a.config()
-			if err != nil {
+			if _, err := a.config(); err != nil {
 				return err
 			}
-			to, err := cfg.Pipeline.Parse(args[1])
+			to, err := a.core().ParseStage(args[1])
 			if err != nil {
-				return usagef("%v", err)
+				return err
 			}
 			if err := contact.CheckText(note); err != nil {
 				return usagef("--note %v", err)
@@ -281,18 +280,14 @@ func cmdContactsStage() *command {
 }
 
 func (a *app) moveStage(ctx context.Context, ref string, to contact.Stage, note string) error {
-	st, err := a.store(ctx)
+	if _, err := a.store(ctx); err != nil {
+		return err
+	}
+	m, err := a.core().MoveStage(ctx, ref, to, note)
 	if err != nil {
 		return err
 	}
-	c, err := st.FindContact(ctx, ref)
-	if err != nil {
-		return fmt.Errorf("contact %s: %w", ref, err)
-	}
-	from, moved, err := st.MoveStage(ctx, c.ID, store.Move{To: to, Reason: note})
-	if err != nil {
-		return err
-	}
+	c, from, moved := m.Contact, m.From, m.Moved
 	if a.json {
 		return a.printJSON(map[string]any{"id": c.ID, "email": c.Email, "stage_from": from, "stage_to": to, "moved": moved})
 	}
