@@ -130,6 +130,13 @@ type Sending struct {
 type Dashboard struct {
 	Listen   string `toml:"listen"`
 	TokenEnv string `toml:"token_env"`
+	// AllowNetwork lets the dashboard listen beyond this computer; it then
+	// needs TLSCert and TLSKey, so nobody on the network reads it in
+	// passing. Hosts are the names other computers reach it by.
+	AllowNetwork bool     `toml:"allow_network"`
+	TLSCert      string   `toml:"tls_cert"`
+	TLSKey       string   `toml:"tls_key"`
+	Hosts        []string `toml:"hosts"`
 }
 
 // Stages configures the pipeline.

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"slices"
@@ -237,11 +236,7 @@ func (c *Config) validateMisc(p *problems) {
 	default:
 		p.add("smtp.sent_copy", "%q is not one of auto, always, never", c.SMTP.SentCopy)
 	}
-	if host, _, err := net.SplitHostPort(c.Dashboard.Listen); err != nil {
-		p.add("dashboard.listen", "%q is not host:port", c.Dashboard.Listen)
-	} else if !imapconn.IsLoopback(host) {
-		p.add("dashboard.listen", "the dashboard only listens on this machine (127.0.0.1); %q would open it to the network", c.Dashboard.Listen)
-	}
+	c.validateDashboard(p)
 	for i, s := range c.Sources {
 		key := fmt.Sprintf("sources.%d", i)
 		if s.Path == "" {
