@@ -82,6 +82,10 @@ type Options struct {
 	// MaxWait is the longest a tick waits for a cap to free a slot before
 	// it ends (see dispatch.TickOptions); zero means two hours.
 	MaxWait time.Duration
+	// Serve serves the dashboard until ctx is done; nil means none. A
+	// dashboard that fails is logged and started again a minute later:
+	// sending and watching go on without it.
+	Serve func(ctx context.Context) error
 }
 
 // Daemon is one run of the daemon.
@@ -133,6 +137,9 @@ func Run(ctx context.Context, o Options) error {
 	g.Go(func() error { return d.watch(gctx) })
 	g.Go(func() error { return d.reloads(gctx) })
 	g.Go(func() error { return d.storeChanges(gctx) })
+	if o.Serve != nil {
+		g.Go(func() error { return d.dashboard(gctx) })
+	}
 	err = g.Wait()
 	o.Store.SetSetting(context.WithoutCancel(ctx), keyState, "")
 	if errors.Is(err, context.Canceled) {
@@ -165,6 +172,25 @@ func (d *Daemon) storeChanges(ctx context.Context) error {
 		notify(d.wake)
 	}
 	return ctx.Err()
+}
+
+// dashboard serves the dashboard for the daemon's whole life.
+func (d *Daemon) dashboard(ctx context.Context) error {
+	for {
+		err := d.o.Serve(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err == nil {
+			err = errors.New("stopped")
+		}
+		d.o.Log.Error("dashboard_stopped", "error", err.Error())
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-d.o.Clock.After(time.Minute):
+		}
+	}
 }
 
 // Settings the daemon keeps for `rapport status`.
