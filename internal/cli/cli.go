@@ -94,7 +94,7 @@ func commands() []*command {
 		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
 		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
 		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLogin(), cmdVersion(), cmdLog(),
-		cmdDemo(),
+		cmdDemo(), cmdDashboard(),
 	}
 }
 

@@ -18,10 +18,11 @@ import (
 func cmdRun() *command {
 	return &command{
 		name:    "run",
-		summary: "the daemon: campaigns on their schedules, the inbox watcher, spreadsheet sources",
+		summary: "the daemon: campaigns on their schedules, the inbox watcher, spreadsheet sources, the dashboard",
 		help: `Runs until stopped. Active campaigns send on their schedules, inside the send
 window, at the pace of the caps; replies, bounces, out-of-office answers and
-opt-outs are handled within seconds of arriving. SIGINT or SIGTERM finish the
+opt-outs are handled within seconds of arriving. It serves the dashboard too,
+and prints its link. SIGINT or SIGTERM finish the
 note in flight and stop; SIGHUP reloads rapport.toml, campaigns and templates
 (a reload with errors is refused and the running setup stays). Logs are text
 on a terminal and JSON otherwise. See contrib/rapport.service for systemd.`,
@@ -57,7 +58,31 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 			}
 		}
 	}()
-	return daemon.Run(ctx, a.daemonOptions(st, reload))
+	o := a.daemonOptions(st, reload)
+	o.Serve = a.daemonDashboard(ctx)
+	return daemon.Run(ctx, o)
+}
+
+// daemonDashboard is the daemon's dashboard; it says its link once it
+// listens. A dashboard that cannot start is logged, and sending goes on.
+func (a *app) daemonDashboard(ctx context.Context) func(context.Context) error {
+	srv, err := a.dashboardServer(ctx)
+	if err != nil {
+		a.log.Error("dashboard_unavailable", "error", err.Error())
+		return nil
+	}
+	told := false
+	return func(ctx context.Context) error {
+		ln, err := srv.Listen()
+		if err != nil {
+			return err
+		}
+		if !told {
+			a.say("dashboard: %s", srv.URL())
+			told = true
+		}
+		return a.serveDashboard(ctx, srv, ln)
+	}
 }
 
 func (a *app) daemonOptions(st *store.Store, reload <-chan struct{}) daemon.Options {

@@ -51,6 +51,8 @@ type statusJSON struct {
 	InFlight     int          `json:"in_flight"`
 	Deferred     int          `json:"deferred"`
 	Sources      []sourceJSON `json:"sources"`
+	// Dashboard is the link that opens the dashboard, when one is served.
+	Dashboard string `json:"dashboard,omitempty"`
 }
 
 type sourceJSON struct {
@@ -110,6 +112,7 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 		}
 		s.Sources = append(s.Sources, sj)
 	}
+	s.Dashboard = a.dashboardURL(ctx)
 	if a.json {
 		s.Campaigns, s.Sources = nonNil(s.Campaigns), nonNil(s.Sources)
 		return a.printJSON(s)
@@ -225,6 +228,11 @@ func printStatus(a *app, s *statusJSON) {
 		a.say("last send: %s by hand (`rapport send %s`): %s", a.day(s.LastSend.At), s.LastSend.Campaign, s.LastSend.Summary)
 	}
 	a.say("watcher:   %s", s.Watcher)
+	if s.Dashboard != "" {
+		a.say("dashboard: %s", s.Dashboard)
+	} else {
+		a.say("dashboard: not served (`rapport run` or `rapport dashboard` serves it)")
+	}
 	outbox := fmt.Sprintf("%d waiting for your decision, %d to retry", s.Outbox, s.Deferred)
 	if s.InFlight > 0 {
 		outbox += fmt.Sprintf(", %d being sent right now", s.InFlight)

@@ -74,17 +74,29 @@ func (s *Server) Listen() (net.Listener, error) {
 
 // URL is the address that logs a browser in: it carries the key.
 func (s *Server) URL() string {
+	return LoginURL(s.Addr(), s.o.TLSCert != "", s.o.Key)
+}
+
+// Addr is the address listened on (after Listen), else the one asked for.
+func (s *Server) Addr() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.addr
+}
+
+// LoginURL is the link that signs a browser in to the dashboard listening
+// on addr: `rapport status` prints it for a dashboard another process
+// serves.
+func LoginURL(addr string, tls bool, key string) string {
 	scheme := "http"
-	if s.o.TLSCert != "" {
+	if tls {
 		scheme = "https"
 	}
-	host, port, _ := net.SplitHostPort(s.addr)
+	host, port, _ := net.SplitHostPort(addr)
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "127.0.0.1"
 	}
-	return scheme + "://" + net.JoinHostPort(host, port) + "/?key=" + url.QueryEscape(s.o.Key)
+	return scheme + "://" + net.JoinHostPort(host, port) + "/?key=" + url.QueryEscape(key)
 }
 
 // Serve answers on ln until ctx is done, then stops within five seconds.
