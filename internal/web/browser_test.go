@@ -107,6 +107,16 @@ func TestDashboardInABrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("campaigns, the plan and the report", func(t *testing.T) {
+		base := strings.Split(srv.URL(), "?")[0]
+		for _, pg := range []struct{ path, wait, shot string }{
+			{"campaigns", ".campaign", "campaigns.png"}, {"campaigns/intro-physicians", "table.plan", "campaign.png"}, {"report", "svg", "report.png"},
+		} {
+			must(t, do(b, chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.wait))))
+			save(t, shots, pg.shot, run(t, b, chromedp.FullScreenshot(100)))
+		}
+	})
+
 	t.Run("on a phone", func(t *testing.T) {
 		must(t, do(b, chromedp.EmulateViewport(390, 844), chromedp.Navigate(strings.Split(srv.URL(), "?")[0]),
 			chromedp.WaitVisible(chromedp.CSS("#board"))))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"rapport/internal/campaign"
 	"rapport/internal/contact"
 )
 
@@ -15,6 +16,8 @@ func (s *Server) funcs() template.FuncMap {
 		"day":    s.day,
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"stage":  stageLabel,
+		"kind":   func(k string) string { return strings.ReplaceAll(k, "-", " ") },
+		"reason": reasonLabel,
 		"event":  eventLabel,
 		"plural": plural,
 		"label":  func(c *contact.Contact) string { return c.Label() },
@@ -91,4 +94,22 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// reasonLabels name a plan's reason codes in a few words; the full reason
+// is on each line of the plan.
+var reasonLabels = map[campaign.Code]string{
+	campaign.CodeDue: "due now", campaign.CodeWaiting: "waiting", campaign.CodeWindow: "outside sending hours",
+	campaign.CodeCap: "over the cap for now", campaign.CodePaused: "campaign not running", campaign.CodeReplied: "answered",
+	campaign.CodeOptedOut: "opted out", campaign.CodeBounced: "bounced", campaign.CodeStage: "stage says not now",
+	campaign.CodeAutoReply: "away", campaign.CodeMissing: "missing a field", campaign.CodeOutbox: "in the outbox",
+	campaign.CodeSending: "being sent", campaign.CodeHeld: "gone from its spreadsheet", campaign.CodeFailed: "not delivered",
+	campaign.CodeLeft: "left the audience", campaign.CodeNoEmail: "no email address", campaign.CodeDone: "done",
+}
+
+func reasonLabel(c campaign.Code) string {
+	if l, ok := reasonLabels[c]; ok {
+		return l
+	}
+	return string(c)
 }
