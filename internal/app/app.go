@@ -29,8 +29,8 @@ type Senders interface {
 // defaults.
 type Options struct {
 	Now func() time.Time // nil: time.Now
-	// Sleep waits between two notes (the pace of the caps); nil: a real
-	// timer.
+	// Sleep waits between two notes (the pace of the caps); nil: the
+	// dispatcher's real timer.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Senders tells who holds the sender lock; nil: nobody is known to.
 	Senders Senders
@@ -71,27 +71,10 @@ func New(cfg *config.Config, st *store.Store, o *Options) *App {
 	if a.now == nil {
 		a.now = time.Now
 	}
-	if a.sleep == nil {
-		a.sleep = sleep
-	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
 	return a
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Set replaces what is not nil among the config (a reload), the store

@@ -186,18 +186,22 @@ func (s *Server) formDay(v string) (time.Time, error) {
 	return t.Add(12 * time.Hour), nil
 }
 
+// dayForm is what the visit and referral forms share: whose page, and
+// the day.
+func (s *Server) dayForm(r *http.Request) (id int64, on time.Time, err error) {
+	if id, err = contactID(r); err == nil {
+		on, err = s.formDay(r.PostFormValue("day"))
+	}
+	return id, on, err
+}
+
 // logVisit records a visit or a call on the contact's page.
 func (s *Server) logVisit(w http.ResponseWriter, r *http.Request) {
 	if s.o.Extras.LogVisit == nil {
 		s.refuse(w, r, http.StatusNotFound, "This rapport does not keep visits yet.")
 		return
 	}
-	id, err := contactID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	on, err := s.formDay(r.PostFormValue("day"))
+	id, on, err := s.dayForm(r)
 	text := strings.TrimSpace(r.PostFormValue("text"))
 	if err == nil && text == "" {
 		err = app.Usagef("say in a few words what happened: “dropped off cookies”, “15 minutes with the office manager”")
@@ -218,12 +222,7 @@ func (s *Server) addReferral(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusNotFound, "This rapport does not keep referrals yet.")
 		return
 	}
-	id, err := contactID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	on, err := s.formDay(r.PostFormValue("day"))
+	id, on, err := s.dayForm(r)
 	count, cerr := strconv.Atoi(strings.TrimSpace(r.PostFormValue("count")))
 	if err == nil && (cerr != nil || count < 1) {
 		err = app.Usagef("how many referrals: a number, 1 or more")
