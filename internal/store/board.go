@@ -40,8 +40,9 @@ type BoardFilter struct {
 
 // Board returns one column per stage that has contacts f selects, with
 // its count and its PerStage most recently active cards. The last
-// interaction is kept on each contact (migration 0009), so a column is a
-// short walk down an index however long the history grows.
+// interaction is kept on each contact (migration 0009), so the whole
+// board is a count and a short walk down an index per stage however long
+// the history grows; a filtered board looks at each contact once.
 func (s *Store) Board(ctx context.Context, f BoardFilter) (map[contact.Stage]*Column, error) {
 	if f.PerStage <= 0 {
 		f.PerStage = 60
@@ -51,56 +52,84 @@ func (s *Store) Board(ctx context.Context, f BoardFilter) (map[contact.Stage]*Co
 		where += ` AND (first_name||' '||last_name||' '||title||' '||organization||' '||COALESCE(email,'')||' '||city) LIKE ? ESCAPE '\'`
 		args = append(args, "%"+escapeLike(w)+"%")
 	}
-	if f.Search != "" || len(f.Tags) > 0 {
-		// Words and tags cost a look at every contact: look once, then
-		// count and page through the few that match.
-		ids, err := queryAll(ctx, s.db, func(r scanner) (int64, error) {
-			var id int64
-			return id, r.Scan(&id)
-		}, "SELECT id FROM contacts WHERE "+where, args...)
-		if err != nil {
-			return nil, wrapErr(err, "read the board")
-		}
-		b, _ := json.Marshal(ids)
-		where, args = "id IN (SELECT value FROM json_each(?))", []any{string(b)}
+	var out map[contact.Stage]*Column
+	var err error
+	if where == "1" {
+		out, err = s.wholeBoard(ctx, f.PerStage)
+	} else {
+		out, err = s.filteredBoard(ctx, where, args, f.PerStage)
+	}
+	return out, wrapErr(err, "read the board")
+}
+
+// wholeBoard counts each stage through its index and walks each down the
+// index (stage, last_at).
+func (s *Store) wholeBoard(ctx context.Context, n int) (map[contact.Stage]*Column, error) {
+	cols, err := queryAll(ctx, s.db, func(r scanner) (*Column, error) {
+		c := &Column{}
+		return c, r.Scan(&c.Stage, &c.Count)
+	}, "SELECT stage, count(*) FROM contacts GROUP BY stage")
+	if err != nil {
+		return nil, err
 	}
 	out := map[contact.Stage]*Column{}
-	rows, err := s.db.QueryContext(ctx, "SELECT stage, count(*) FROM contacts WHERE "+where+" GROUP BY stage", args...)
-	if err != nil {
-		return nil, wrapErr(err, "read the board")
-	}
-	for rows.Next() {
-		c := &Column{}
-		if err := rows.Scan(&c.Stage, &c.Count); err != nil {
-			rows.Close()
-			return nil, wrapErr(err, "read the board")
+	for _, c := range cols {
+		if c.Cards, err = s.cards(ctx, "stage = ? ORDER BY last_at DESC, id DESC LIMIT ?", string(c.Stage), n); err != nil {
+			return nil, err
 		}
 		out[c.Stage] = c
 	}
-	rows.Close()
-	for st, col := range out {
-		if col.Cards, err = s.cards(ctx, st, where, args, f.PerStage); err != nil {
-			return nil, err
-		}
-	}
-	return out, wrapErr(rows.Err(), "read the board")
+	return out, nil
 }
 
-// cards reads a stage's most recently active cards; a contact nothing
-// happened to since it was added comes last, newest first.
-func (s *Store) cards(ctx context.Context, st contact.Stage, where string, args []any, n int) ([]Card, error) {
-	q := `SELECT id, COALESCE(email,''), first_name, last_name, title, organization, kind, stage,
-		CASE last_at WHEN '' THEN created_at ELSE last_at END, last_type
-		FROM contacts WHERE stage = ? AND ` + where + ` ORDER BY last_at DESC, id DESC LIMIT ?`
-	list, err := queryAll(ctx, s.db, func(r scanner) (Card, error) {
+// filteredBoard reads the stage of every contact the filter selects, most
+// recently active first, counts them and keeps each stage's first n;
+// only those are read in full.
+func (s *Store) filteredBoard(ctx context.Context, where string, args []any, n int) (map[contact.Stage]*Column, error) {
+	type hit struct {
+		id    int64
+		stage contact.Stage
+	}
+	hits, err := queryAll(ctx, s.db, func(r scanner) (hit, error) {
+		var h hit
+		return h, r.Scan(&h.id, &h.stage)
+	}, "SELECT id, stage FROM contacts WHERE "+where+" ORDER BY last_at DESC, id DESC", args...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[contact.Stage]*Column{}
+	var kept []int64
+	for _, h := range hits {
+		c := out[h.stage]
+		if c == nil {
+			c = &Column{Stage: h.stage}
+			out[h.stage] = c
+		}
+		if c.Count++; c.Count <= n {
+			kept = append(kept, h.id)
+		}
+	}
+	ids, _ := json.Marshal(kept)
+	cards, err := s.cards(ctx, "id IN (SELECT value FROM json_each(?)) ORDER BY last_at DESC, id DESC", string(ids))
+	for _, c := range cards {
+		col := out[c.Who.Stage]
+		col.Cards = append(col.Cards, c)
+	}
+	return out, err
+}
+
+// cards reads the cards a condition selects; a contact nothing happened
+// to since it was added shows when it was added.
+func (s *Store) cards(ctx context.Context, cond string, args ...any) ([]Card, error) {
+	return queryAll(ctx, s.db, func(r scanner) (Card, error) {
 		var c Card
 		var at string
 		w := &c.Who
 		err := r.Scan(&w.ID, &w.Email, &w.FirstName, &w.LastName, &w.Title, &w.Organization, &w.Kind, &w.Stage, &at, &c.LastType)
 		c.LastAt = parseTime(at)
 		return c, err
-	}, q, append(append([]any{string(st)}, args...), n)...)
-	return list, wrapErr(err, "read the board")
+	}, `SELECT id, COALESCE(email,''), first_name, last_name, title, organization, kind, stage,
+		CASE last_at WHEN '' THEN created_at ELSE last_at END, last_type FROM contacts WHERE `+cond, args...)
 }
 
 // TagCount is a tag and how many contacts carry it.

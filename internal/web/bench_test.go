@@ -17,7 +17,7 @@ func benchPractice(b *testing.B) *practice {
 
 func BenchmarkBoard(b *testing.B) {
 	p := benchPractice(b)
-	for _, u := range []string{"/", "/?q=rivera12", "/?kind=pastor&tag=church"} {
+	for _, u := range []string{"/", "/?q=okafor", "/?kind=pastor&tag=church"} {
 		b.Run(u, func(b *testing.B) {
 			for b.Loop() {
 				if w := p.request("GET", u, nil); w.Code != http.StatusOK {
