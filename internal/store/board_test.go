@@ -118,4 +118,3 @@ func TestAStoreFromBeforeTheBoardLearnsEachContactsLastInteraction(t *testing.T)
 		t.Errorf("after the migration the first card is %s (%s)", got.Who.LastName, got.LastType)
 	}
 }
-
