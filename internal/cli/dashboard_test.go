@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"rapport/internal/contact"
+	"rapport/internal/daemon"
 	"rapport/internal/web"
 )
 
@@ -137,5 +138,43 @@ func TestDashboardCommandPrintsItsLinkAndStatusShowsIt(t *testing.T) {
 	fi, err := os.Stat(web.KeyPath(filepath.Join(u.dir, "rapport.db")))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("the key file: %v %v", fi, err)
+	}
+}
+
+func TestTheDaemonServesTheDashboardAndSaysItsLink(t *testing.T) {
+	u, _ := mailUser(t)
+	cfg := filepath.Join(u.dir, "rapport.toml")
+	b, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(b), `listen = "127.0.0.1:8750"`, `listen = "127.0.0.1:0"`, 1)), 0o600)
+	out := &syncBuffer{}
+	clk := newFakeClock(u.now)
+	a := &app{env: Env{Stdout: out, Stderr: out, Now: clk.Now, After: clk.After, Getenv: func(string) string { return "" }},
+		stdout: out, stderr: out, configPath: cfg}
+	a.setupLog(true)
+	defer a.close()
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	st, err := a.store(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := a.daemonOptions(st, make(chan struct{}))
+	o.Serve = a.daemonDashboard(ctx)
+	done := make(chan error, 1)
+	go func() { done <- daemon.Run(ctx, o) }()
+	link := regexp.MustCompile(`dashboard: (http://127\.0\.0\.1:\d+/\?key=\S+)`)
+	waitFor(t, "the daemon to print the dashboard's link", func() bool { return link.MatchString(out.String()) })
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(link.FindStringSubmatch(out.String())[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the link: %d", resp.StatusCode)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
