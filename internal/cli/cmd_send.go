@@ -76,12 +76,12 @@ func runSend(ctx context.Context, a *app, name string, o dispatch.TickOptions) e
 		return err
 	}
 	lock, err := daemon.AcquireWait(ctx, daemon.LockPath(st.Path()), daemon.RoleSend, a.env.Now, func(h daemon.Holder) {
-		a.note("%s is sending for this store; waiting for it to finish…", h)
+		a.note("%s is sending for this folder since %s; waiting for it to finish…", h, a.day(h.Since))
 	})
 	if errors.Is(err, daemon.ErrRunning) {
 		h, _ := daemon.Running(daemon.LockPath(st.Path()))
-		return fmt.Errorf("%s is running and sends for this store, one note at a time: campaign %s is active, "+
-			"so its due notes go out at its next tick (%s); `rapport status` shows what it is doing", h, c.Name, a.nextTick(c))
+		return fmt.Errorf("%s is running (since %s) and sends for this folder, one note at a time: campaign %s is active, "+
+			"so its due notes go out at its next tick (%s); `rapport status` shows what it is doing", h, a.day(h.Since), c.Name, a.nextTick(c))
 	}
 	if err != nil {
 		return err
