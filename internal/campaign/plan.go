@@ -34,7 +34,8 @@ type Options struct {
 	Window   schedule.Window
 	Holidays schedule.Holidays
 	Pipeline contact.Pipeline
-	Paused   bool // the campaign is paused (or not started)
+	Paused   bool   // the campaign is paused (or not started)
+	State    string // with Paused: "draft", "paused" or "done", for the reason
 	// Capacity is how many messages the shared caps allow now; negative
 	// means no limit. Letters are not counted.
 	Capacity int
@@ -297,7 +298,14 @@ func (c *Campaign) inWindow(it Item, o Options) Item {
 		}
 	}
 	if o.Paused {
-		return it.not(CodePaused, "due, but the campaign is not started (`rapport campaigns start "+c.Name+"`)")
+		why := "due, but the campaign is not started (`rapport campaigns start " + c.Name + "`)"
+		switch o.State {
+		case "paused":
+			why = "due, but the campaign is paused (`rapport campaigns start " + c.Name + "` resumes it)"
+		case "done":
+			why = "due, but the campaign is finished"
+		}
+		return it.not(CodePaused, why)
 	}
 	it.Due, it.Code, it.Reason = true, CodeDue, "due now"
 	return it
