@@ -414,7 +414,7 @@ func runStart(ctx context.Context, a *app, name string) error {
 		return err
 	}
 	a.say("campaign %s is started: %s in its audience; it runs %s (next %s).", c.Name, plural(n, "contact"),
-		c.Schedule, c.Schedule.Next(a.env.Now()).In(c.Location).Format("Mon 2006-01-02 15:04"))
+		c.Schedule.Describe(), a.day(c.Schedule.Next(a.env.Now())))
 	shown, more := 0, 0
 	for _, it := range items {
 		if it.Step == nil || !(it.Due || it.Code == campaign.CodeWindow || it.Code == campaign.CodeCap) {
