@@ -53,19 +53,19 @@ func TestGolden(t *testing.T) {
 
 // summary is what a golden file holds: what the user would see.
 type summary struct {
-	Sheet    string           `json:"sheet,omitempty"`
-	Encoding string           `json:"encoding,omitempty"`
-	Read     int              `json:"read"`
-	Columns  []Column         `json:"columns"`
-	Provided []string         `json:"provided"`
-	Contacts []map[string]any `json:"contacts"`
-	Errors   []*RowError      `json:"errors"`
-	Warnings []RowError       `json:"warnings"`
+	Sheet      string           `json:"sheet,omitempty"`
+	Encoding   string           `json:"encoding,omitempty"`
+	Read       int              `json:"read"`
+	Columns    []Column         `json:"columns"`
+	OtherKinds []OtherKind      `json:"other_kinds,omitempty"`
+	Contacts   []map[string]any `json:"contacts"`
+	Errors     []*RowError      `json:"errors"`
+	Warnings   []RowError       `json:"warnings"`
 }
 
 func summarize(res result) []byte {
 	s := summary{Sheet: res.r.Sheet(), Encoding: res.r.Encoding(), Read: res.r.Read(), Columns: res.r.Columns(),
-		Provided: res.r.Provided(), Errors: res.errs, Warnings: res.r.Warnings()}
+		OtherKinds: res.r.OtherKinds(), Errors: res.errs, Warnings: res.r.Warnings()}
 	for _, c := range res.contacts {
 		s.Contacts = append(s.Contacts, contactMap(c))
 	}
