@@ -61,8 +61,8 @@ func (d Diff) Strings() []string {
 // MergeOptions say how far a re-import may go.
 type MergeOptions struct {
 	// Overwrite lets a file other than the contact's own source replace
-	// values (`rapport import --overwrite`); the file becomes the contact's
-	// source.
+	// values (`rapport import --overwrite`). The contact keeps its source:
+	// it is still flagged if its row leaves that sheet.
 	Overwrite bool
 }
 
@@ -113,7 +113,7 @@ func Merge(old, in *Contact, o MergeOptions) (Contact, Diff) {
 		}
 	}
 	staleKindOriginal(&out, in, &d)
-	if replace {
+	if own {
 		if out.Missing {
 			out.Missing, d.Back = false, true
 		}

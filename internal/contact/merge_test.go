@@ -41,14 +41,14 @@ func TestMergeNeverLosesWhatTheUserTyped(t *testing.T) {
 			t.Errorf("kept = %q, want %q", s, wantKept)
 		}
 	})
-	t.Run("with --overwrite the other file's values win and it becomes the source", func(t *testing.T) {
+	t.Run("with --overwrite the other file's values win, and the contact keeps its source", func(t *testing.T) {
 		csv := &Contact{Email: "DR.LEE@clinic.test", Phone: "217-555-0199", Fields: map[string]string{"date_met": ""},
 			Source: Source{File: "clinics.csv", Row: 2}}
 		got, d := Merge(fromXLSX(), csv, MergeOptions{Overwrite: true})
 		if got.Phone != "217-555-0199" || got.Email != "dr.lee@clinic.test" || got.Fields["date_met"] != "2025-10-02" {
 			t.Errorf("overwrite: %+v", got)
 		}
-		if got.Source.File != "clinics.csv" || len(d.Kept) != 0 || len(d.Changed) != 1 {
+		if got.Source.File != "therapist-contacts.xlsx" || len(d.Kept) != 0 || len(d.Changed) != 1 {
 			t.Errorf("source %v, diff %+v", got.Source, d)
 		}
 	})

@@ -107,6 +107,8 @@ func makeFixtures(t *testing.T) {
 	unicodeText := "Email\tName\tOrganization\tCity\r\nomatsu@example.jp\t大松 太郎\t大松クリニック\t東京\r\nlukasz@example.pl\tŁukasz Wiśniewski\tPoradnia\tKraków\r\n"
 	os.WriteFile("testdata/unicode-text.txt", utf16LE(t, unicodeText, true), 0o644)
 	makeReferralsXLSX(t, "testdata/referrals.xlsx")
+	makeTherapistXLSX(t, "testdata/therapist-contacts.xlsx")
+	makeClinicsCSV(t, "testdata/clinics-export.csv")
 }
 
 // makeReferralsXLSX builds a workbook the way users' files look: a title

@@ -70,6 +70,9 @@ type ContactChanges struct {
 	// the contact came from ("" when it was typed in by hand).
 	Kept   []contact.Change `json:"kept,omitempty"`
 	Source string           `json:"source,omitempty"`
+	// Back is set when the contact had been flagged missing from this
+	// sheet and its row is back.
+	Back bool `json:"back_in_sheet,omitempty"`
 }
 
 // MissingContact is a contact whose row is gone from its sheet.
@@ -204,15 +207,12 @@ func store_(ctx context.Context, im *store.Import, in <-chan batch, rep *Report)
 
 func changesOf(row *contact.Contact, a store.Added) ContactChanges {
 	cc := ContactChanges{Row: row.Source.Row, Email: a.Stored.Email, Contact: a.Stored.Label(),
-		Changed: a.Diff.Changed, Kept: a.Diff.Kept}
+		Changed: a.Diff.Changed, Kept: a.Diff.Kept, Back: a.Diff.Back}
 	if cc.Changed == nil {
 		cc.Changed = []contact.Change{}
 	}
 	if len(cc.Kept) > 0 {
 		cc.Source = a.Stored.Source.File
-	}
-	if a.Diff.Back {
-		cc.Changed = append(cc.Changed, contact.Change{Field: "missing_from_sheet", Old: "yes", New: "no: back in the sheet"})
 	}
 	return cc
 }

@@ -116,7 +116,7 @@ func TestReimportUpdatesFieldsButNeverStageOrHistory(t *testing.T) {
 			t.Errorf("overwrite: %+v", added)
 		}
 		im.Commit(1, nil)
-		if after, _ := s.Contact(ctx, stored.ID); after.Phone != "555-0111" || after.Source.File != "clinics.csv" {
+		if after, _ := s.Contact(ctx, stored.ID); after.Phone != "555-0111" || after.Source.File != "contacts.xlsx" {
 			t.Errorf("after --overwrite: %+v", after)
 		}
 	})
