@@ -17,7 +17,7 @@ func ParseAddress(s string) (a Address, ok bool) {
 			parts = append(parts, p)
 		}
 	}
-	if n := len(parts); n > 1 && countries[foldWord(parts[n-1])] {
+	if n := len(parts); n > 1 && countries[Fold(parts[n-1])] {
 		a.Country, parts = parts[n-1], parts[:n-1]
 	}
 	if len(parts) < 2 {
@@ -72,7 +72,7 @@ func parseLocality(w []string) (Address, bool) {
 func regionBefore(w []string, postal string, regions map[string]bool) (Address, bool) {
 	for k := min(3, len(w)); k >= 1; k-- {
 		name := strings.Join(w[len(w)-k:], " ")
-		if regions[foldWord(name)] {
+		if regions[Fold(name)] {
 			return Address{City: strings.Join(w[:len(w)-k], " "), Region: strings.TrimSuffix(name, "."), PostalCode: postal}, true
 		}
 	}
@@ -170,7 +170,7 @@ func isUpperLetters(s string) bool { return isLetters(s) && strings.ToUpper(s) =
 // Pennsylvania Avenue" read as a postal code and a city).
 func hasStreetWord(words []string) bool {
 	for _, w := range words {
-		if streetWords[foldWord(w)] {
+		if streetWords[Fold(w)] {
 			return true
 		}
 	}
@@ -209,7 +209,7 @@ var caProvinces = setOf("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "P
 func setOf(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
 	for _, w := range words {
-		m[foldWord(w)] = true
+		m[Fold(w)] = true
 	}
 	return m
 }

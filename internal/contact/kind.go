@@ -12,7 +12,7 @@ import (
 var DefaultKinds = []string{"physician", "pastor", "school-counselor", "therapist", "agency", "other"}
 
 // defaultAliases maps the words people put in a "Type" column to a default
-// kind. A word is compared folded (see foldWord), so "OB/GYN", "ob-gyn" and
+// kind. A word is compared folded (see Fold), so "OB/GYN", "ob-gyn" and
 // "OBGYN" are one word. An alias counts only when its kind is configured.
 var defaultAliases = foldAliases(map[string][]string{
 	"physician": {"doctor", "doc", "physicians", "physician's office", "physicians office", "doctor's office",
@@ -41,15 +41,17 @@ func foldAliases(in map[string][]string) map[string]string {
 	out := map[string]string{}
 	for kind, words := range in {
 		for _, w := range words {
-			out[foldWord(w)] = kind
+			out[Fold(w)] = kind
 		}
 	}
 	return out
 }
 
-// foldWord reduces a word to its lower-case letters and digits: how kinds
-// and their aliases are compared.
-func foldWord(s string) string {
+// Fold reduces a word or a header to its lower-case letters and digits:
+// how kinds and their aliases are compared, and spreadsheet headers with
+// their synonyms ("E-mail Address", "email address" and "EmailAddress" are
+// one header).
+func Fold(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -78,16 +80,16 @@ func NewKinds(kinds []string, aliases map[string]string) (*Kinds, error) {
 	}
 	k := &Kinds{list: kinds, folds: map[string]string{}, user: map[string]string{}}
 	for _, kind := range kinds {
-		k.folds[foldWord(kind)] = kind
+		k.folds[Fold(kind)] = kind
 	}
 	var bad []string
 	for _, word := range slices.Sorted(maps.Keys(aliases)) {
-		target, ok := k.folds[foldWord(aliases[word])]
-		if !ok || foldWord(word) == "" {
+		target, ok := k.folds[Fold(aliases[word])]
+		if !ok || Fold(word) == "" {
 			bad = append(bad, fmt.Sprintf("%q = %q", word, aliases[word]))
 			continue
 		}
-		k.user[foldWord(word)] = target
+		k.user[Fold(word)] = target
 	}
 	if len(bad) > 0 {
 		return k, fmt.Errorf("%s: not one of the kinds (%s)", strings.Join(bad, ", "), strings.Join(kinds, ", "))
@@ -102,7 +104,7 @@ func (k *Kinds) List() []string { return k.list }
 // fits; the caller decides what to do with the contact then. An empty word
 // matches as "".
 func (k *Kinds) Match(s string) (kind string, ok bool) {
-	w := foldWord(s)
+	w := Fold(s)
 	if w == "" {
 		return "", true
 	}
