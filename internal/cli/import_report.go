@@ -144,8 +144,8 @@ func printOtherKinds(a *app, others []sheet.OtherKind, kinds []string, dry bool)
 		plural(len(others), "row"), verb)
 	for _, w := range words {
 		list := rows[w]
-		if len(list) > 8 {
-			list = append(list[:8:8], fmt.Sprintf("and %d more", len(list)-8))
+		if len(list) > 20 {
+			list = append(list[:20:20], fmt.Sprintf("and %d more (--json lists them all)", len(list)-20))
 		}
 		a.say("  %q: %s", w, strings.Join(list, "; "))
 	}
