@@ -4,6 +4,6 @@
 // clock and facts gathered by the caller; it sends nothing and reads no
 // database.
 //
-// It imports contact, schedule and tomlfile; never store, mailer, inbox, cli
-// or daemon.
+// It imports contact, invite (an invite step's event), schedule and
+// tomlfile; never store, mailer, inbox, cli or daemon.
 package campaign

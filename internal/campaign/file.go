@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"rapport/internal/contact"
+	"rapport/internal/invite"
 	"rapport/internal/schedule"
 	"rapport/internal/tomlfile"
 )
@@ -26,6 +27,8 @@ type Campaign struct {
 	Repeat      string // "" (once per contact) or "yearly"
 	Audience    Audience
 	Steps       []*Step
+
+	file *tomlfile.File // to name the line of a problem found after loading
 }
 
 // Audience is who a campaign is for.
@@ -45,21 +48,21 @@ type Step struct {
 	After    schedule.Delay // after the previous step
 	Thread   bool           // a reply in the previous step's thread
 	Unless   []string       // replied, opted-out, bounced, auto-replied, or a stage name
-	Event    *Event         // invite steps
+	// Event is an invite step's event, checked; its UID is left to the
+	// sender, who knows the organizer (invite.UID).
+	Event *invite.Event
+	// A step about an invite step's event: EventStep is that step's id;
+	// it is timed Before the event's start or AfterEvent its end (else
+	// After the previous step, as any step), and goes Only to those who
+	// answered so ("" is everyone invited).
+	EventStep  string
+	Before     *schedule.Delay
+	AfterEvent *schedule.Delay
+	Only       string
 }
 
-// Event is an invitation's event (invite steps).
-type Event struct {
-	Title       string `toml:"title"`
-	Start       string `toml:"start"`
-	End         string `toml:"end"`
-	Timezone    string `toml:"timezone"`
-	Location    string `toml:"location"`
-	Description string `toml:"description"`
-	URL         string `toml:"url"`
-	RRule       string `toml:"rrule"`
-	Capacity    int    `toml:"capacity"`
-}
+// The answers a step about an event can be limited to (`only`).
+var OnlyValues = []string{"accepted", "declined", "tentative", "no-answer", "attended"}
 
 // file is the TOML shape of a campaign file.
 type file struct {
@@ -75,15 +78,20 @@ type file struct {
 		ExcludeTags []string          `toml:"exclude_tags"`
 		Fields      map[string]string `toml:"fields"`
 	} `toml:"audience"`
-	Steps []struct {
-		ID       string   `toml:"id"`
-		Channel  string   `toml:"channel"`
-		Template string   `toml:"template"`
-		After    string   `toml:"after"`
-		Thread   bool     `toml:"thread"`
-		Unless   []string `toml:"unless"`
-		Event    *Event   `toml:"event"`
-	} `toml:"steps"`
+	Steps []fileStep `toml:"steps"`
+}
+
+type fileStep struct {
+	ID         string      `toml:"id"`
+	Channel    string      `toml:"channel"`
+	Template   string      `toml:"template"`
+	After      string      `toml:"after"`
+	Thread     bool        `toml:"thread"`
+	Unless     []string    `toml:"unless"`
+	Event      *eventField `toml:"event"`
+	Before     string      `toml:"before"`
+	AfterEvent string      `toml:"after_event"`
+	Only       string      `toml:"only"`
 }
 
 // Env is what validating a campaign needs to know of the user's setup.
@@ -110,6 +118,7 @@ func Load(path string, env Env) (*Campaign, error) {
 	}
 	v := &validator{tf: tf, env: env}
 	c := v.campaign(&f, path)
+	c.file = tf
 	if len(v.problems) > 0 {
 		return nil, &Error{Problems: v.problems}
 	}

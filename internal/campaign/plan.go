@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"rapport/internal/contact"
@@ -23,6 +24,8 @@ type Facts struct {
 	// date it asked us to wait until.
 	AutoRepliedAt time.Time
 	HoldUntil     time.Time
+	// StageAt is when the contact last moved stage (zero if never).
+	StageAt time.Time
 }
 
 // Options are the circumstances of one plan.
@@ -38,6 +41,10 @@ type Options struct {
 	// Check renders the step for the contact and reports a missing field.
 	// It is called only for items that are otherwise due. Nil skips it.
 	Check func(*contact.Contact, *Step) error
+	// InFlight reports whether a "sending" row is being sent right now by a
+	// live rapport process (its outcome is moments away), as opposed to
+	// left uncertain by a crash. Nil means none is.
+	InFlight func(*contact.Send) bool
 }
 
 // Code classifies an Item's reason, for machines and tests.
@@ -57,6 +64,8 @@ const (
 	CodeAutoReply Code = "auto-replied"
 	CodeMissing   Code = "missing-field"
 	CodeOutbox    Code = "outbox"   // a send waits for the user's decision
+	CodeSending   Code = "sending"  // a send is in flight in a live rapport process
+	CodeHeld      Code = "held"     // the contact's row disappeared from its spreadsheet
 	CodeFailed    Code = "failed"   // a step failed for good
 	CodeLeft      Code = "left"     // no longer in the audience
 	CodeNoEmail   Code = "no-email" // an email step for a postal-only contact
@@ -141,9 +150,12 @@ func (c *Campaign) planOne(f *Facts, o Options) (Item, bool) {
 		return it.not(CodeLeft, "no longer in the campaign's audience (tags, kind or fields changed)"), true
 	}
 	if o.Pipeline.Suppressed(ct.Stage) {
-		return it.not(stageCode(ct.Stage), fmt.Sprintf("%s: never written to", ct.Stage)), true
+		return it.not(stageCode(ct.Stage), stageWords(ct.Stage, f.StageAt, c.Location)+": no notes go to them"), true
 	}
-	idx, prev, stop := c.nextStep(f, &it)
+	if ct.Missing {
+		return it.not(CodeHeld, "no longer in its spreadsheet ("+ct.Source.File+"): held until the row is back"), true
+	}
+	idx, prev, stop := c.nextStep(f, &it, o)
 	if stop {
 		return it, true
 	}
@@ -152,6 +164,15 @@ func (c *Campaign) planOne(f *Facts, o Options) (Item, bool) {
 		return it.not(code, why), true
 	}
 	return c.timing(f, it, o), true
+}
+
+// stageWords says a side stage and since when: "opted out on Wed Dec 2".
+func stageWords(s contact.Stage, at time.Time, loc *time.Location) string {
+	w := strings.ReplaceAll(string(s), "-", " ")
+	if at.IsZero() {
+		return w
+	}
+	return w + " on " + at.In(loc).Format("Mon Jan 2")
 }
 
 func stageCode(s contact.Stage) Code {
@@ -179,7 +200,7 @@ func (c *Campaign) firstSend(f *Facts) *contact.Send {
 
 // nextStep walks the journal to the first step not done. stop is true when
 // the item is already decided (in the outbox, failed, all done).
-func (c *Campaign) nextStep(f *Facts, it *Item) (idx int, prev *contact.Send, stop bool) {
+func (c *Campaign) nextStep(f *Facts, it *Item, o Options) (idx int, prev *contact.Send, stop bool) {
 	for i, s := range c.Steps {
 		sd := f.Sends[s.ID]
 		switch {
@@ -188,6 +209,9 @@ func (c *Campaign) nextStep(f *Facts, it *Item) (idx int, prev *contact.Send, st
 		case sd.State == contact.SendDeferred:
 			it.Deferred = sd
 			return i, prev, false
+		case sd.State == contact.SendSending && o.InFlight != nil && o.InFlight(sd):
+			*it = it.not(CodeSending, fmt.Sprintf("%s is being sent right now", s.ID))
+			return i, prev, true
 		case sd.State.Uncertain():
 			*it = it.not(CodeOutbox, fmt.Sprintf("%s: it may have gone out; decide with `rapport outbox resolve %d`", s.ID, sd.ID))
 			return i, prev, true
@@ -215,7 +239,7 @@ func (c *Campaign) blocked(f *Facts, s *Step, first *contact.Send, o Options) (C
 	for _, u := range s.Unless {
 		switch {
 		case u == "replied" && first != nil && !f.EngagedAt.IsZero() && !f.EngagedAt.Before(since):
-			return CodeReplied, "answered on " + f.EngagedAt.In(o.Now.Location()).Format("2006-01-02")
+			return CodeReplied, "answered on " + f.EngagedAt.In(c.Location).Format("Mon Jan 2")
 		case u == "auto-replied" && first != nil && !f.AutoRepliedAt.IsZero() && !f.AutoRepliedAt.Before(since):
 			return CodeAutoReply, "sent an out-of-office answer"
 		case u == "opted-out" && f.Contact.Stage == contact.StageOptedOut,

@@ -102,7 +102,7 @@ func (v *validator) steps(c *Campaign, f *file) {
 	seen := map[string]bool{}
 	for i, fs := range f.Steps {
 		key := fmt.Sprintf("steps.%d", i)
-		s := &Step{ID: fs.ID, Channel: fs.Channel, Template: fs.Template, Thread: fs.Thread, Unless: fs.Unless, Event: fs.Event}
+		s := &Step{ID: fs.ID, Channel: fs.Channel, Template: fs.Template, Thread: fs.Thread, Unless: fs.Unless}
 		if s.ID == "" {
 			s.ID = fmt.Sprintf("step-%d", i+1)
 		}
@@ -114,6 +114,7 @@ func (v *validator) steps(c *Campaign, f *file) {
 		}
 		seen[s.ID] = true
 		v.step(c, s, key, fs.After, i)
+		v.stepEvent(c, s, key, &f.Steps[i])
 		c.Steps = append(c.Steps, s)
 	}
 }
@@ -142,9 +143,6 @@ func (v *validator) step(c *Campaign, s *Step, key, after string, i int) {
 	}
 	if s.Thread && s.Channel != "email" {
 		v.add(key+".thread", "only email steps can be sent in a thread")
-	}
-	if s.Channel == "invite" && s.Event == nil {
-		v.add(key, "an invite step needs a [steps.event] table (title, start, end, location)")
 	}
 	if s.Unless == nil {
 		s.Unless = DefaultUnless

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
+
+	"rapport/internal/daemon"
 
 	"rapport/internal/contact"
 	"rapport/internal/store"
@@ -43,6 +46,7 @@ type outboxJSON struct {
 	Subject   string `json:"subject"`
 	Error     string `json:"error"`
 	Updated   string `json:"updated"`
+	InFlight  bool   `json:"in_flight"` // being sent right now by a live rapport process: no decision needed
 }
 
 func runOutboxList(ctx context.Context, a *app, state string) error {
@@ -65,9 +69,19 @@ func runOutboxList(ctx context.Context, a *app, state string) error {
 		return err
 	}
 	out := []outboxJSON{}
+	live := a.liveOwner()
+	inFlight := 0
 	for _, r := range rows {
-		out = append(out, outboxJSON{ID: r.ID, Campaign: r.Campaign, Step: r.Step, Contact: r.Email, State: string(r.State),
-			MessageID: r.MessageID, Subject: r.Subject, Error: r.LastError, Updated: a.when(r.UpdatedAt)})
+		o := outboxJSON{ID: r.ID, Campaign: r.Campaign, Step: r.Step, Contact: r.Email, State: string(r.State),
+			MessageID: r.MessageID, Subject: r.Subject, Error: r.LastError, Updated: a.when(r.UpdatedAt)}
+		if r.InFlight(live) {
+			h, _ := daemon.Running(daemon.LockPath(st.Path()))
+			o.State, o.Error, o.InFlight = "in flight", "being sent right now by "+h.String(), true
+			inFlight++
+		} else if r.State == contact.SendSending {
+			o.Error = "rapport stopped while sending it (a crash or a power cut); not found in the Sent folder yet"
+		}
+		out = append(out, o)
 	}
 	if a.json {
 		return a.printJSON(out)
@@ -77,7 +91,7 @@ func runOutboxList(ctx context.Context, a *app, state string) error {
 		table = append(table, []string{strconv.FormatInt(o.ID, 10), o.State, o.Contact, o.Campaign + "/" + o.Step, o.Updated, o.Error})
 	}
 	a.table([]string{"ID", "STATE", "CONTACT", "NOTE", "SINCE", "LAST ERROR"}, table)
-	if len(out) > 0 && state == "" {
+	if len(out) > inFlight && state == "" {
 		a.say("\nDecide each: `rapport outbox resolve ID sent` (it went out), `resend`, or `drop`.")
 	}
 	return nil
@@ -105,7 +119,11 @@ func cmdOutboxResolve() *command {
 			if err != nil {
 				return err
 			}
-			if err := st.Resolve(ctx, id, d); err != nil {
+			if err := st.Resolve(ctx, id, d, a.liveOwner()); err != nil {
+				if errors.Is(err, store.ErrInFlight) {
+					h, _ := daemon.Running(daemon.LockPath(st.Path()))
+					return invalidf("outbox %d is being sent right now by %s; its outcome is recorded the moment the server answers (nothing was changed)", id, h)
+				}
 				return fmt.Errorf("outbox %d: %w", id, err)
 			}
 			if a.json {

@@ -9,7 +9,7 @@ import (
 
 	"rapport/internal/config"
 	"rapport/internal/daemon"
-	"rapport/internal/dispatch"
+	"rapport/internal/mailer"
 	"rapport/internal/store"
 )
 
@@ -40,8 +40,15 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	reload := make(chan struct{}, 1)
+	hctx, stop := context.WithCancel(ctx)
+	defer stop()
 	go func() {
-		for range hup {
+		for {
+			select {
+			case <-hctx.Done():
+				return
+			case <-hup:
+			}
 			select {
 			case reload <- struct{}{}:
 			default:
@@ -53,13 +60,14 @@ func runDaemon(ctx context.Context, a *app, args []string) error {
 
 func (a *app) daemonOptions(st *store.Store, reload <-chan struct{}) daemon.Options {
 	return daemon.Options{Store: st, LockPath: daemon.LockPath(st.Path()), Reload: reload,
-		Log: a.log, Clock: clockOf(a), Load: func(ctx context.Context) (*daemon.Runtime, error) { return a.runtime(ctx) }}
+		Log: a.log, Clock: clockOf(a), Load: a.runtime}
 }
 
 // runtime builds the daemon's setup from the files as they are now: a
 // fresh config, campaigns and templates, with connections to the mail
-// servers. Any problem refuses the whole (re)load.
-func (a *app) runtime(ctx context.Context) (*daemon.Runtime, error) {
+// servers, for the sender whose lock token is owner. Any problem refuses
+// the whole (re)load.
+func (a *app) runtime(ctx context.Context, owner string) (*daemon.Runtime, error) {
 	cfg, err := config.Load(a.configPath)
 	if err != nil {
 		return nil, err
@@ -69,36 +77,36 @@ func (a *app) runtime(ctx context.Context) (*daemon.Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, closeMailer, err := a.dispatcher(ctx, true)
+	s := &sending{owner: owner}
+	var sf *mailer.SentFolder
+	if cfg.IMAP.Host != "" {
+		// Without the Sent folder now, the daemon runs on and says so.
+		if sf = a.recoverSentFolder(ctx); sf != nil && wantSentCopy(cfg) {
+			s.sentCopy = sf
+		}
+	}
+	closeSent := func() {
+		if sf != nil {
+			sf.Close()
+		}
+	}
+	d, closeMailer, err := a.dispatcher(ctx, s)
 	if err != nil {
+		closeSent()
 		return nil, err
 	}
-	rt := &daemon.Runtime{Campaigns: camps, Dispatcher: d, Close: closeMailer}
+	rt := &daemon.Runtime{Campaigns: camps, Dispatcher: d, Close: func() { closeMailer(); closeSent() }}
+	if sf != nil {
+		rt.Sent = sf
+	}
 	if cfg.IMAP.Host != "" {
 		if rt.Watcher, err = a.watcher(ctx, nil); err != nil {
-			closeMailer()
+			rt.Close()
 			return nil, err
 		}
-		a.attachSentFolder(ctx, rt, d)
 	}
 	rt.Sources = a.sources(ctx)
 	return rt, nil
-}
-
-// attachSentFolder opens the Sent folder for copies and recovery; when it
-// cannot be opened now the daemon runs without it and says so.
-func (a *app) attachSentFolder(ctx context.Context, rt *daemon.Runtime, d *dispatch.Dispatcher) {
-	sf, err := a.sentFolder(ctx)
-	if err != nil {
-		a.log.Warn("sent_folder_unavailable", "error", err.Error())
-		return
-	}
-	rt.Sent = sf
-	if wantSentCopy(a.cfg) {
-		d.SetSentCopy(sf)
-	}
-	prev := rt.Close
-	rt.Close = func() { prev(); sf.Close() }
 }
 
 func clockOf(a *app) daemon.Clock { return envClock{a.env} }

@@ -102,7 +102,13 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // mailUser is a user whose rapport.toml points at in-process mail servers.
 func mailUser(t *testing.T) (*user, *localmail.Server) {
 	t.Helper()
-	srv, err := localmail.Start(localmail.Options{TLS: true, RequireAuth: true})
+	return mailUserWith(t, localmail.Options{TLS: true, RequireAuth: true})
+}
+
+// mailUserWith is mailUser with the mail servers' options.
+func mailUserWith(t *testing.T, opts localmail.Options) (*user, *localmail.Server) {
+	t.Helper()
+	srv, err := localmail.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,4 +232,98 @@ func stageOf(t *testing.T, st *store.Store, email string) contact.Stage {
 		t.Fatal(err)
 	}
 	return c.Stage
+}
+
+// startDaemon runs the daemon in-process on clk, as the user's `rapport
+// run` would, and returns its log and a stop function that waits for it.
+func startDaemon(t *testing.T, u *user, clk *fakeClock) (*app, *syncBuffer, chan<- struct{}, func() error) {
+	t.Helper()
+	logs := &syncBuffer{}
+	a := &app{env: Env{Stdout: logs, Stderr: logs, Now: clk.Now, After: clk.After, Getenv: func(string) string { return "" }},
+		stdout: logs, stderr: logs, configPath: filepath.Join(u.dir, "rapport.toml")}
+	a.setupLog(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := a.store(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reload := make(chan struct{}, 1)
+	o := a.daemonOptions(st, reload)
+	o.StoreEvery = 20 * time.Millisecond
+	done := make(chan error, 1)
+	go func() { done <- daemon.Run(ctx, o) }()
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			a.close()
+			return err
+		case <-time.After(5 * time.Second):
+			t.Fatal("the daemon did not stop within 5 s of SIGTERM")
+			return nil
+		}
+	}
+	t.Cleanup(func() { stop() })
+	return a, logs, reload, stop
+}
+
+func TestReloadsDuringATickKeepFilingSentCopies(t *testing.T) {
+	u, srv := mailUser(t)
+	chicago, _ := time.LoadLocation("America/Chicago")
+	clk := newFakeClock(time.Date(2026, 11, 23, 8, 59, 0, 0, chicago))
+	u.now = clk.Now()
+	u.run("campaigns", "start", "intro-physicians")
+	_, logs, reload, stop := startDaemon(t, u, clk)
+	for len(srv.Received()) < 3 {
+		clk.next(t)
+		if n := len(srv.Received()); n == 1 || n == 2 {
+			reload <- struct{}{} // SIGHUP between two notes of the tick
+			waitFor(t, "the reload", func() bool { return strings.Count(logs.String(), `"msg":"reloaded"`) >= n })
+		}
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if copies := srv.Messages(demoUser, "Sent"); len(copies) != 3 {
+		t.Errorf("%d of 3 notes have a copy in Sent after two reloads mid-tick\n%s", len(copies), logs.String())
+	}
+	if strings.Contains(logs.String(), "sent_copy_failed") {
+		t.Errorf("a copy failed:\n%s", logs.String())
+	}
+}
+
+func TestTheDaemonNoticesACampaignStartedBesideIt(t *testing.T) {
+	u, srv := mailUser(t)
+	chicago, _ := time.LoadLocation("America/Chicago")
+	clk := newFakeClock(time.Date(2026, 11, 23, 8, 59, 30, 0, chicago)) // half a minute before the 9:00 tick
+	u.now = clk.Now()
+	_, logs, _, _ := startDaemon(t, u, clk)
+	waitFor(t, "the daemon to wait", func() bool { clk.mu.Lock(); defer clk.mu.Unlock(); return len(clk.waiters) > 0 })
+	if _, errs, code := u.run("campaigns", "start", "intro-physicians"); code != 0 {
+		t.Fatal(errs)
+	}
+	// The daemon wakes on the store's change and waits for 9:00, not for
+	// its next routine wake five minutes on.
+	waitFor(t, "the daemon to notice", func() bool {
+		clk.mu.Lock()
+		defer clk.mu.Unlock()
+		for _, w := range clk.waiters {
+			if w.at.Equal(time.Date(2026, 11, 23, 9, 0, 0, 0, chicago)) {
+				return true
+			}
+		}
+		return false
+	})
+	if at := clk.next(t).In(chicago); at.Hour() != 9 || at.Minute() != 0 {
+		t.Fatalf("the daemon's next wake was %s, want 9:00", at.Format("15:04:05"))
+	}
+	waitFor(t, "the first note", func() bool { return len(srv.Received()) > 0 })
+	if at := clk.Now().In(chicago); at.Hour() != 9 || at.Minute() != 0 {
+		t.Errorf("the first note went at %s, want 9:00\n%s", at.Format("15:04:05"), logs.String())
+	}
 }

@@ -44,8 +44,8 @@ func (d *demo) story(ctx context.Context) error {
 	if err := d.runAll(ctx, [][]string{{"campaigns", "plan", "intro-physicians", "--at", later}}); err != nil {
 		return err
 	}
-	d.say("\n6. Every contact keeps its whole story:")
-	return d.runAll(ctx, [][]string{{"contacts", "show", "malvarez@elmpeds.example"}, {"status"}})
+	d.say("\n6. Every contact keeps its whole story, and the log tells what rapport did:")
+	return d.runAll(ctx, [][]string{{"contacts", "show", "malvarez@elmpeds.example"}, {"log", "--since", "1h"}, {"status"}})
 }
 
 func (d *demo) runAll(ctx context.Context, steps [][]string) error {

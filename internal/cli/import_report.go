@@ -57,7 +57,7 @@ func printChanges(a *app, rep *sheet.Report) {
 	}
 	kept, keptFrom := 0, map[string]bool{}
 	for _, cc := range rep.Changes {
-		a.say("  row %d: %s", cc.Row, who(cc.Contact, cc.Email))
+		a.say("  row %d: %s", cc.Row, nameAndEmail(cc.Contact, cc.Email))
 		for _, c := range cc.Changed {
 			a.say("    %s", shortChange(c))
 		}
@@ -98,7 +98,7 @@ func keptWhy(from map[string]bool) string {
 	return strings.Join(why, ", or ")
 }
 
-func who(label, email string) string {
+func nameAndEmail(label, email string) string {
 	if email == "" || label == email {
 		return label
 	}
@@ -168,6 +168,6 @@ func printMissing(a *app, rep *sheet.Report) {
 		a.say("\nNo longer in %s; kept, with their history, and marked \"missing from its sheet\":", rep.File)
 	}
 	for _, m := range rep.Missing {
-		a.say("  %s (was row %d)", who(m.Contact, m.Email), m.Row)
+		a.say("  %s (was row %d)", nameAndEmail(m.Contact, m.Email), m.Row)
 	}
 }

@@ -45,7 +45,7 @@ func (a *app) campaignEnv() campaign.Env {
 		Templates: func(channel, name string) error {
 			dir := tdir
 			if channel == "letter" {
-				dir = cfg.Resolve(cfg.Paths.Letters)
+				dir = filepath.Join(tdir, "letters") // [paths] letters is where print runs go
 			}
 			if _, err := os.Stat(filepath.Join(dir, name+".md")); err != nil {
 				return fmt.Errorf("template %q: there is no %s", name, filepath.Join(dir, name+".md"))
@@ -82,9 +82,26 @@ func (a *app) sender() render.Sender {
 		Phone: id.Phone, PostalAddress: id.PostalAddress, BookingURL: id.BookingURL, Signature: id.Signature}
 }
 
-// dispatcher wires a Dispatcher; with send it also connects the mailer
-// (lazily: nothing is dialled until the first message).
-func (a *app) dispatcher(ctx context.Context, send bool) (*dispatch.Dispatcher, func(), error) {
+// sending is what a dispatcher that sends needs beyond the config: the
+// sender lock's token, and where copies of sent notes go (nil: nowhere).
+type sending struct {
+	owner    string
+	sentCopy dispatch.SentCopier
+}
+
+// liveOwner is the lock token of the process that sends for the store
+// now, or "".
+func (a *app) liveOwner() string {
+	if a.st == nil {
+		return ""
+	}
+	return daemon.LiveToken(daemon.LockPath(a.st.Path()))
+}
+
+// dispatcher wires a Dispatcher; with s it also connects the mailer
+// (lazily: nothing is dialled until the first message). Without s it can
+// plan, check and compose, not send.
+func (a *app) dispatcher(ctx context.Context, s *sending) (*dispatch.Dispatcher, func(), error) {
 	cfg, err := a.config()
 	if err != nil {
 		return nil, nil, err
@@ -98,16 +115,16 @@ func (a *app) dispatcher(ctx context.Context, send bool) (*dispatch.Dispatcher, 
 	o := dispatch.Options{Store: st, Templates: cfg.Resolve(cfg.Paths.Templates), Sender: a.sender(),
 		Window: win, Holidays: hol, Location: cfg.Location, Now: a.env.Now, Log: a.log,
 		Sleep:           func(ctx context.Context, d time.Duration) error { return daemon.Sleep(ctx, clockOf(a), d) },
-		ListUnsubscribe: cfg.Sending.ListUnsubscribe,
+		ListUnsubscribe: cfg.Sending.ListUnsubscribe, LiveOwner: a.liveOwner,
 		Limits: mailer.Limits{PerHour: cfg.Sending.PerHour, PerDay: cfg.Sending.PerDay,
 			MinGap: cfg.Sending.MinGap.Duration, Jitter: cfg.Sending.Jitter.Duration}}
 	closer := func() {}
-	if send {
+	if s != nil {
 		mc, err := a.mailer(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
-		o.Mailer = mc
+		o.Mailer, o.Owner, o.SentCopy = mc, s.owner, s.sentCopy
 		closer = func() { mc.Close() }
 	}
 	return dispatch.New(o), closer, nil
@@ -120,9 +137,9 @@ func (a *app) mailer(ctx context.Context) (*mailer.Client, error) {
 	if s.Host == "" {
 		return nil, invalidf("%s: [smtp] host is not set: rapport needs your mail server to send", cfg.Path)
 	}
-	pw, err := s.Secret(ctx, "smtp")
+	cr, err := a.credentials(ctx, "smtp", s.Server)
 	if err != nil {
-		return nil, invalid(err)
+		return nil, err
 	}
 	roots, err := a.roots(s.CAFile)
 	if err != nil {
@@ -130,7 +147,7 @@ func (a *app) mailer(ctx context.Context) (*mailer.Client, error) {
 	}
 	dsn := s.DSN == nil || *s.DSN
 	return mailer.New(mailer.Options{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username,
-		Password: pw, Auth: s.Auth, RootCAs: roots, Timeout: s.Timeout.Duration, DSN: dsn})
+		Password: cr.password, Auth: cr.auth, Tokens: cr.tokens, TokenHint: cr.hint, RootCAs: roots, Timeout: s.Timeout.Duration, DSN: dsn})
 }
 
 // imapOptions builds the IMAP connection options from [imap].
@@ -140,9 +157,9 @@ func (a *app) imapOptions(ctx context.Context) (imapconn.Options, error) {
 	if s.Host == "" {
 		return imapconn.Options{}, invalidf("%s: [imap] host is not set", cfg.Path)
 	}
-	pw, err := s.Secret(ctx, "imap")
+	cr, err := a.credentials(ctx, "imap", s.Server)
 	if err != nil {
-		return imapconn.Options{}, invalid(err)
+		return imapconn.Options{}, err
 	}
 	roots, err := a.roots(s.CAFile)
 	if err != nil {
@@ -153,7 +170,7 @@ func (a *app) imapOptions(ctx context.Context) (imapconn.Options, error) {
 		timeout = time.Minute
 	}
 	return imapconn.Options{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username,
-		Password: pw, Auth: s.Auth, RootCAs: roots, Timeout: timeout}, nil
+		Password: cr.password, Auth: cr.auth, Tokens: cr.tokens, TokenHint: cr.hint, RootCAs: roots, Timeout: timeout}, nil
 }
 
 // roots loads a private CA, or returns nil for the system's.
@@ -172,8 +189,7 @@ func (a *app) roots(caFile string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-// sentFolder opens the IMAP Sent folder for copies and recovery, or nil
-// when copies are not wanted and recovery is not asked for.
+// sentFolder opens the IMAP Sent folder for copies and recovery.
 func (a *app) sentFolder(ctx context.Context) (*mailer.SentFolder, error) {
 	o, err := a.imapOptions(ctx)
 	if err != nil {

@@ -106,9 +106,11 @@ func TestSecretsFromEnvAndCommand(t *testing.T) {
 	if v, err := s.Secret(context.Background(), "imap"); v != "from-cmd" || err != nil {
 		t.Errorf("cmd: %q %v", v, err)
 	}
-	s = Server{PasswordCmd: "echo secret-on-stdout; echo keychain locked >&2; exit 1"}
+	// A helper may print the secret on either stream: neither is shown.
+	s = Server{PasswordCmd: "echo secret-on-stdout; echo token-on-stderr >&2; exit 1"}
 	_, err := s.Secret(context.Background(), "imap")
-	if err == nil || strings.Contains(err.Error(), "secret-on-stdout") || !strings.Contains(err.Error(), "keychain locked") {
+	if err == nil || strings.Contains(err.Error(), "secret-on-stdout") || strings.Contains(err.Error(), "token-on-stderr") ||
+		!strings.Contains(err.Error(), "run it yourself") {
 		t.Errorf("failing cmd: %v", err)
 	}
 	s = Server{PasswordEnv: "RAPPORT_TEST_UNSET"}
@@ -151,4 +153,39 @@ func TestKindAliases(t *testing.T) {
 			t.Errorf("Match(%q) = %q, %v", word, got, ok)
 		}
 	}
+}
+
+func TestAnExplicitZeroIsKeptExactly(t *testing.T) {
+	base := strings.NewReplacer(`per_hour = 20 `, `per_hour = 0 `, `per_day = 100 `, `per_day = 0 `,
+		`min_gap = "45s" `, `min_gap = "0s" `, `jitter = "30s" `, `jitter = "0s" `).Replace(example(t))
+	c, err := Load(write(t, base, 0o644))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Sending
+	if s.PerHour != 0 || s.PerDay != 0 || s.MinGap.Duration != 0 || s.Jitter.Duration != 0 {
+		t.Errorf("explicit zeros became defaults: %+v", s)
+	}
+	t.Run("a key left out takes its default", func(t *testing.T) {
+		var kept []string
+		for _, line := range strings.Split(example(t), "\n") {
+			if !strings.HasPrefix(line, "per_hour") && !strings.HasPrefix(line, "min_gap") {
+				kept = append(kept, line)
+			}
+		}
+		c, err := Load(write(t, strings.Join(kept, "\n"), 0o644))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Sending.PerHour != 20 || c.Sending.MinGap.Duration != 45*time.Second {
+			t.Errorf("defaults: %+v", c.Sending)
+		}
+	})
+	t.Run("a zero poll is refused with its line", func(t *testing.T) {
+		body := strings.Replace(example(t), "[imap]\n", "[imap]\npoll = \"0s\"\n", 1)
+		_, err := Load(write(t, body, 0o644))
+		if err == nil || !strings.Contains(err.Error(), "imap.poll") || !strings.Contains(err.Error(), "line ") {
+			t.Errorf("poll = 0s: %v", err)
+		}
+	})
 }

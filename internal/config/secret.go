@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -38,16 +39,12 @@ func runSecretCmd(ctx context.Context, section, command string) (string, error) 
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", command)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, io.Discard
 	if err := cmd.Run(); err != nil {
-		// The command's stderr may explain (a locked keychain); its stdout
-		// may hold the secret, so it is never shown.
-		msg := strings.TrimSpace(firstLine(errOut.String()))
-		if msg != "" {
-			msg = ": " + msg
-		}
-		return "", fmt.Errorf("[%s] password_cmd failed (%v)%s", section, err, msg)
+		// Neither of its outputs is ever shown: a helper may print the
+		// secret or a token on either, and messages end up in logs.
+		return "", fmt.Errorf("[%s] password_cmd failed (%v): run it yourself in a terminal to see why", section, err)
 	}
 	v := strings.TrimSpace(firstLine(out.String()))
 	if v == "" {

@@ -30,24 +30,25 @@ func (c *Config) applyDefaults() {
 	def(&c.Paths.Letters, "letters")
 	def(&c.SMTP.SentCopy, "auto")
 	def(&c.IMAP.Mailbox, "INBOX")
-	if c.Sending.PerHour == 0 {
-		c.Sending.PerHour = 20
+	// A value the user wrote is kept exactly, zero included ("per_hour =
+	// 0" means no hourly cap, "min_gap = \"0s\"" no gap); only a key left
+	// out takes the default.
+	defInt := func(key string, p *int, v int) {
+		if !c.file.Defined(key) {
+			*p = v
+		}
 	}
-	if c.Sending.PerDay == 0 {
-		c.Sending.PerDay = 100
+	defDur := func(key string, p *Duration, v time.Duration) {
+		if !c.file.Defined(key) {
+			p.Duration = v
+		}
 	}
-	if c.Sending.MinGap.Duration == 0 {
-		c.Sending.MinGap.Duration = 45 * time.Second
-	}
-	if c.Sending.Jitter.Duration == 0 {
-		c.Sending.Jitter.Duration = 30 * time.Second
-	}
-	if c.Sending.AutoReplyPause.Duration == 0 {
-		c.Sending.AutoReplyPause.Duration = 7 * 24 * time.Hour
-	}
-	if c.IMAP.Poll.Duration == 0 {
-		c.IMAP.Poll.Duration = 5 * time.Minute
-	}
+	defInt("sending.per_hour", &c.Sending.PerHour, 20)
+	defInt("sending.per_day", &c.Sending.PerDay, 100)
+	defDur("sending.min_gap", &c.Sending.MinGap, 45*time.Second)
+	defDur("sending.jitter", &c.Sending.Jitter, 30*time.Second)
+	defDur("sending.auto_reply_pause", &c.Sending.AutoReplyPause, 7*24*time.Hour)
+	defDur("imap.poll", &c.IMAP.Poll, 5*time.Minute)
 	if len(c.Contacts.Kinds) == 0 {
 		c.Contacts.Kinds = slices.Clone(contact.DefaultKinds)
 	}
@@ -88,9 +89,11 @@ func (c *Config) validate() error {
 	c.validateIdentity(p)
 	c.validateServer(p, "smtp", c.SMTP.Server)
 	c.validateServer(p, "imap", c.IMAP.Server)
+	c.validateOAuth(p)
 	c.validateSending(p)
 	c.validateStages(p)
 	c.validateMisc(p)
+	c.validateLetters(p)
 	if err := c.checkFileMode(); err != nil {
 		p.list = append(p.list, err)
 	}
@@ -143,9 +146,9 @@ func (c *Config) validateServer(p *problems, section string, s Server) {
 		p.add(section+".security", "%q is not one of tls, starttls, none", s.Security)
 	}
 	switch s.Auth {
-	case "", "plain", "login", "xoauth2":
+	case "", "plain", "login", AuthXOAuth2, AuthOAuth2:
 	default:
-		p.add(section+".auth", "%q is not one of plain, login, xoauth2", s.Auth)
+		p.add(section+".auth", "%q is not one of plain, login, oauth2, xoauth2", s.Auth)
 	}
 	if s.Port < 0 || s.Port > 65535 {
 		p.add(section+".port", "%d is not a port number", s.Port)
@@ -158,6 +161,9 @@ func (c *Config) validateServer(p *problems, section string, s Server) {
 	}
 	if n > 1 {
 		p.add(section, "set only one of password_env, password_cmd and password")
+	}
+	if n > 0 && s.Auth == AuthOAuth2 {
+		p.add(section+".auth", `with auth = "oauth2" rapport signs in with `+"`rapport login`"+` and needs no password: remove password_env, password_cmd or password from [%s]`, section)
 	}
 	if s.CAFile != "" {
 		if _, err := os.Stat(c.Resolve(s.CAFile)); err != nil {
@@ -185,6 +191,9 @@ func (c *Config) validateSending(p *problems) {
 	}
 	if s.PerHour < 0 || s.PerDay < 0 {
 		p.add("sending", "per_hour and per_day must be positive")
+	}
+	if c.IMAP.Poll.Duration < 30*time.Second {
+		p.add("imap.poll", "%s is too often: the poll is a safety net under IDLE; use 30s or more (default 5m)", c.IMAP.Poll.Duration)
 	}
 	if s.PerDay > 0 && s.PerHour > s.PerDay {
 		p.add("sending.per_hour", "per_hour (%d) is more than per_day (%d)", s.PerHour, s.PerDay)

@@ -28,6 +28,9 @@ type Contact struct {
 	HoldUntil    time.Time // an out-of-office answer asked to wait until then
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// Version goes up with every change to the stored contact; a note
+	// written from an older version is written again before it goes out.
+	Version int64
 }
 
 // Address is a postal address, as it goes on an envelope.

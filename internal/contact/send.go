@@ -14,7 +14,7 @@ type SendState string
 // The journal states.
 const (
 	SendPlanned  SendState = "planned"
-	SendSending  SendState = "sending"  // committed before the SMTP transaction; uncertain after a crash
+	SendSending  SendState = "sending"  // committed before the SMTP transaction: in flight while its owner lives, uncertain after a crash
 	SendSent     SendState = "sent"     // the server accepted it (250 to DATA)
 	SendDeferred SendState = "deferred" // a temporary failure; retried at NextAttempt
 	SendFailed   SendState = "failed"   // a permanent failure; never retried
@@ -26,6 +26,14 @@ const (
 // Uncertain reports whether nobody knows if the message went out: such a row
 // is never re-sent without the user's decision.
 func (s SendState) Uncertain() bool { return s == SendSending || s == SendUnknown }
+
+// InFlight reports whether the row is being sent right now by the live
+// process whose sender-lock token is liveOwner ("" when none runs): its
+// outcome is recorded the moment the server answers, so it is not
+// uncertain and nobody must be asked to decide about it.
+func (s *Send) InFlight(liveOwner string) bool {
+	return s.State == SendSending && liveOwner != "" && s.Owner == liveOwner
+}
 
 // Done reports whether the row needs no more work.
 func (s SendState) Done() bool {
@@ -50,5 +58,8 @@ type Send struct {
 	Response    string // the server's final answer, with its queue id
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
-	SentAt      time.Time
+	SentAt      time.Time // when the server accepted it (or the letter was printed)
+	// Owner is the sender-lock token of the process that claimed the row;
+	// a "sending" row whose owner still holds the lock is in flight.
+	Owner string
 }

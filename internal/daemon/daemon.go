@@ -32,30 +32,62 @@ type Runtime struct {
 	Campaigns  []*campaign.Campaign
 	Dispatcher *dispatch.Dispatcher
 	Watcher    Watcher             // nil when no IMAP account is configured
-	Sent       dispatch.SentFolder // for recovery at start; may be nil
+	Sent       dispatch.SentFinder // for recovery at start; may be nil
 	Sources    []Source
 	// SourceEvery is how often sources are checked (default 5 minutes).
 	SourceEvery time.Duration
-	// Close releases the runtime's connections; may be nil.
+	// Close releases the runtime's connections; may be nil. It is called
+	// once nothing uses the runtime any more: a reload during a tick
+	// closes the old connections only when the tick is over.
 	Close func()
+
+	users   sync.WaitGroup // ticks and watchers using this runtime
+	retired sync.Once
+}
+
+// use marks the runtime as in use until the returned func is called.
+func (rt *Runtime) use() func() {
+	rt.users.Add(1)
+	return rt.users.Done
+}
+
+// retire closes the runtime once its last user is done, without waiting.
+func (rt *Runtime) retire() {
+	rt.retired.Do(func() {
+		go func() {
+			rt.users.Wait()
+			if rt.Close != nil {
+				rt.Close()
+			}
+		}()
+	})
 }
 
 // Options configure Run.
 type Options struct {
 	Store    *store.Store
 	LockPath string
-	// Load builds a Runtime from the config as it is on disk now. A
+	// Load builds a Runtime from the config as it is on disk now, for the
+	// sender whose lock token is owner (see dispatch.Options.Owner). A
 	// failing Load at start stops the daemon; on reload it is refused and
 	// the old runtime stays.
-	Load   func(ctx context.Context) (*Runtime, error)
+	Load   func(ctx context.Context, owner string) (*Runtime, error)
 	Reload <-chan struct{} // one value per SIGHUP
 	Clock  Clock
 	Log    *slog.Logger
+	// StoreEvery is how often the store is looked at for changes made by
+	// other processes (a campaign started or paused from the command
+	// line), which wake the scheduler; zero means every second.
+	StoreEvery time.Duration
+	// MaxWait is the longest a tick waits for a cap to free a slot before
+	// it ends (see dispatch.TickOptions); zero means two hours.
+	MaxWait time.Duration
 }
 
 // Daemon is one run of the daemon.
 type Daemon struct {
 	o       Options
+	owner   string // the lock token, on every row this daemon claims
 	mu      sync.Mutex
 	rt      *Runtime
 	wake    chan struct{}
@@ -75,22 +107,32 @@ func Run(ctx context.Context, o Options) error {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	lock, err := Acquire(o.LockPath, o.Clock.Now())
+	if o.StoreEvery <= 0 {
+		o.StoreEvery = time.Second
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = 2 * time.Hour
+	}
+	lock, err := Acquire(o.LockPath, RoleDaemon, o.Clock.Now())
 	if err != nil {
 		return err
 	}
 	defer lock.Release()
-	rt, err := o.Load(ctx)
+	rt, err := o.Load(ctx, lock.Token())
 	if err != nil {
 		return err
 	}
-	d := &Daemon{o: o, rt: rt, wake: make(chan struct{}, 1), restart: make(chan struct{}, 1)}
-	defer func() { d.runtime().close() }()
+	d := &Daemon{o: o, owner: lock.Token(), rt: rt, wake: make(chan struct{}, 1), restart: make(chan struct{}, 1)}
+	defer func() {
+		d.runtime().retire()
+		d.runtime().users.Wait()
+	}()
 	d.start(ctx)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return d.schedule(gctx) })
 	g.Go(func() error { return d.watch(gctx) })
 	g.Go(func() error { return d.reloads(gctx) })
+	g.Go(func() error { return d.storeChanges(gctx) })
 	err = g.Wait()
 	o.Store.SetSetting(context.WithoutCancel(ctx), keyState, "")
 	if errors.Is(err, context.Canceled) {
@@ -100,16 +142,29 @@ func Run(ctx context.Context, o Options) error {
 	return err
 }
 
-func (rt *Runtime) close() {
-	if rt != nil && rt.Close != nil {
-		rt.Close()
-	}
-}
-
+// runtime is the current runtime.
 func (d *Daemon) runtime() *Runtime {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.rt
+}
+
+// acquire is the current runtime, marked in use until done is called: a
+// reload meanwhile does not close its connections under it.
+func (d *Daemon) acquire() (rt *Runtime, done func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.rt, d.rt.use()
+}
+
+// storeChanges wakes the scheduler when another process changes the
+// store: a campaign started or resumed from the command line goes out at
+// its next scheduled time without waiting for the daemon's next wake.
+func (d *Daemon) storeChanges(ctx context.Context) error {
+	for range d.o.Store.Changes(ctx, d.o.StoreEvery) {
+		notify(d.wake)
+	}
+	return ctx.Err()
 }
 
 // Settings the daemon keeps for `rapport status`.
@@ -142,7 +197,7 @@ func (d *Daemon) reloads(ctx context.Context) error {
 			return ctx.Err()
 		case <-d.o.Reload:
 		}
-		rt, err := d.o.Load(ctx)
+		rt, err := d.o.Load(ctx, d.owner)
 		if err != nil {
 			d.o.Log.Error("reload_refused", "error", err.Error())
 			continue
@@ -154,7 +209,7 @@ func (d *Daemon) reloads(ctx context.Context) error {
 		d.o.Log.Info("reloaded", "campaigns", len(rt.Campaigns))
 		notify(d.wake)
 		notify(d.restart)
-		old.close()
+		old.retire() // closed once the tick or watcher using it is done
 	}
 }
 
@@ -168,30 +223,44 @@ func notify(c chan struct{}) {
 // watch runs the inbox watcher, restarting it after a reload.
 func (d *Daemon) watch(ctx context.Context) error {
 	for ctx.Err() == nil {
-		rt := d.runtime()
-		wctx, cancel := context.WithCancel(ctx)
-		done := make(chan error, 1)
-		if rt.Watcher != nil {
-			go func() { done <- rt.Watcher.Run(wctx) }()
-		}
-		select {
-		case <-ctx.Done():
-		case <-d.restart:
-		case err := <-done:
-			if err != nil && ctx.Err() == nil {
-				d.o.Log.Error("watcher_stopped", "error", err.Error())
-				d.o.Store.SetSetting(ctx, KeyWatcher, "stopped: "+err.Error())
+		if !d.watchOnce(ctx) {
+			// The watcher stopped for good: wait for a reload that may fix
+			// it, or for the stop.
+			select {
+			case <-ctx.Done():
+			case <-d.restart:
 			}
-			cancel()
-			<-d.restart // wait for a reload that may fix it
-			continue
-		}
-		cancel()
-		if rt.Watcher != nil {
-			<-done
 		}
 	}
 	return ctx.Err()
+}
+
+// watchOnce runs the current runtime's watcher until a reload or the stop
+// (true), or until it fails (false).
+func (d *Daemon) watchOnce(ctx context.Context) bool {
+	rt, release := d.acquire()
+	defer release()
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	if rt.Watcher != nil {
+		go func() { done <- rt.Watcher.Run(wctx) }()
+	}
+	select {
+	case <-ctx.Done():
+	case <-d.restart:
+	case err := <-done:
+		if err != nil && ctx.Err() == nil {
+			d.o.Log.Error("watcher_stopped", "error", err.Error())
+			d.o.Store.SetSetting(context.WithoutCancel(ctx), KeyWatcher, "stopped: "+err.Error())
+		}
+		return false
+	}
+	cancel()
+	if rt.Watcher != nil {
+		<-done
+	}
+	return true
 }
 
 // schedule runs campaign ticks when their schedules say, retries deferred
@@ -199,7 +268,7 @@ func (d *Daemon) watch(ctx context.Context) error {
 func (d *Daemon) schedule(ctx context.Context) error {
 	var nextSources time.Time
 	for ctx.Err() == nil {
-		rt := d.runtime()
+		rt, release := d.acquire()
 		now := d.o.Clock.Now()
 		if !now.Before(nextSources) {
 			d.checkSources(ctx, rt)
@@ -212,8 +281,10 @@ func (d *Daemon) schedule(ctx context.Context) error {
 		}
 		if len(plan.campaigns) > 0 || plan.retry {
 			d.tick(ctx, rt, plan, now)
+			release()
 			continue
 		}
+		release()
 		wake := plan.wake
 		if wake.IsZero() || nextSources.Before(wake) {
 			wake = nextSources
@@ -291,7 +362,7 @@ func earliest(a, b time.Time) time.Time {
 // tick runs the due campaigns as one queue, then records the tick.
 func (d *Daemon) tick(ctx context.Context, rt *Runtime, p duePlan, now time.Time) {
 	camps := p.campaigns
-	opts := dispatch.TickOptions{}
+	opts := dispatch.TickOptions{MaxWait: d.o.MaxWait}
 	if len(camps) == 0 {
 		camps = d.active(ctx, rt)
 		opts.Only = func(it campaign.Item) bool { return it.Deferred != nil }
@@ -300,9 +371,14 @@ func (d *Daemon) tick(ctx context.Context, rt *Runtime, p duePlan, now time.Time
 	switch {
 	case err != nil && ctx.Err() == nil:
 		d.o.Log.Error("tick_failed", "error", err.Error())
-	case rep != nil:
+	}
+	if rep != nil {
 		d.o.Log.Info("tick", "campaigns", names(camps), "due", rep.Due, "sent", rep.Sent, "deferred", rep.Deferred,
-			"failed", rep.Failed, "unknown", rep.Unknown, "skipped", rep.Skipped, "stopped", rep.Stopped)
+			"failed", rep.Failed, "unknown", rep.Unknown, "skipped", rep.Skipped, "stopped", rep.Stopped,
+			"unrecorded", rep.Unrecorded)
+		if rep.CopyErr != nil {
+			d.o.Log.Warn("sent_copy_failed", "error", rep.CopyErr.Error())
+		}
 	}
 	after := d.o.Clock.Now()
 	for _, c := range p.campaigns {

@@ -134,7 +134,10 @@ func crashHelper(ctx context.Context) error {
 	d := New(Options{Store: st, Templates: e.Templates, Mailer: mc, SentCopy: sent,
 		Sender: render.Sender{Name: "Anna Lee, LMFT", Email: therapist, Practice: "Lee Family Therapy",
 			BookingURL: "https://booking.test/anna", Signature: "Warmly,\nAnna"},
-		Window: win, Location: time.UTC})
+		Window: win, Location: time.UTC, Owner: fmt.Sprintf("%d:crash-child", os.Getpid())})
+	if err := st.SetCampaignState(ctx, camp.Name, store.CampaignActive); err != nil {
+		return err
+	}
 	found, waiting, err := d.Recover(ctx, sent)
 	if err != nil {
 		return fmt.Errorf("recover: %w", err)
@@ -498,7 +501,7 @@ func resolveOutbox(t *testing.T, env crashEnv, srv *localmail.Server) resolved {
 		} else {
 			r.resend++
 		}
-		if err := st.Resolve(ctx, id, d); err != nil {
+		if err := st.Resolve(ctx, id, d, ""); err != nil {
 			t.Fatalf("resolve %d %s: %v", id, d, err)
 		}
 	}

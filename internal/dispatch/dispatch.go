@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -17,16 +18,31 @@ import (
 	"rapport/internal/store"
 )
 
-// Mailer is what dispatch needs of the SMTP client (*mailer.Client).
+// Mailer is what dispatch needs of the SMTP client (*mailer.Client):
+// SendChecked calls before once the connection is up, right before the
+// message's transaction, and withholds the message if it fails.
 type Mailer interface {
-	Send(ctx context.Context, msg *mail.Msg) mailer.Result
+	SendChecked(ctx context.Context, msg *mail.Msg, before func() error) mailer.Result
 }
 
-// SentFolder is the user's IMAP Sent folder (*mailer.SentFolder).
-type SentFolder interface {
-	Append(ctx context.Context, raw []byte, when time.Time) error
+// SentCopier files copies of sent notes in the user's Sent folder
+// (*mailer.SentFolder): Copy does not wait for the server, Flush does and
+// reports what failed.
+type SentCopier interface {
+	Copy(raw []byte, when time.Time)
+	Flush(ctx context.Context) error
+}
+
+// SentFinder looks for Message-IDs in the Sent folder (*mailer.SentFolder).
+type SentFinder interface {
 	Find(ctx context.Context, messageIDs []string) (map[string]bool, error)
 }
+
+var (
+	_ Mailer     = (*mailer.Client)(nil)
+	_ SentCopier = (*mailer.SentFolder)(nil)
+	_ SentFinder = (*mailer.SentFolder)(nil)
+)
 
 // Options configure a Dispatcher. Store, Templates and Sender are required;
 // Mailer is required to send.
@@ -37,7 +53,7 @@ type Options struct {
 	Mailer    Mailer
 	// SentCopy, when not nil, receives a copy of each sent note (providers
 	// that file one themselves need none).
-	SentCopy SentFolder
+	SentCopy SentCopier
 	Limits   mailer.Limits
 	Window   schedule.Window
 	Holidays schedule.Holidays
@@ -51,8 +67,14 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	Rand  *rand.Rand
 	Log   *slog.Logger
-	// Progress, when set, is told of each message handled in a tick.
-	Progress func(Result)
+	// Owner is this process's sender-lock token, written on every journal
+	// row it claims (see contact.Send.InFlight). Only the holder of the
+	// store's sender lock may send.
+	Owner string
+	// LiveOwner returns the token of the process that holds the sender lock
+	// now ("" when none), so a plan tells a note in flight from one a crash
+	// left uncertain. Nil means none.
+	LiveOwner func() string
 }
 
 // Dispatcher plans and sends campaigns.
@@ -76,6 +98,9 @@ func New(o Options) *Dispatcher {
 	}
 	if o.Location == nil {
 		o.Location = time.Local
+	}
+	if o.LiveOwner == nil {
+		o.LiveOwner = func() string { return "" }
 	}
 	return &Dispatcher{o: o}
 }
@@ -111,9 +136,11 @@ func (d *Dispatcher) Plan(ctx context.Context, c *campaign.Campaign, t time.Time
 		return nil, err
 	}
 	tpl := newTemplates(d.o.Templates)
+	live := d.o.LiveOwner()
 	return c.Plan(facts, campaign.Options{Now: t, Window: d.o.Window, Holidays: d.o.Holidays,
 		Pipeline: d.o.Store.Pipeline, Paused: state.State != store.CampaignActive, Capacity: capacity,
-		Check: func(ct *contact.Contact, s *campaign.Step) error { return d.check(tpl, c, s, ct) }}), nil
+		InFlight: func(sd *contact.Send) bool { return sd.InFlight(live) },
+		Check:    func(ct *contact.Contact, s *campaign.Step) error { return d.check(tpl, c, s, ct) }}), nil
 }
 
 // capacity is how many notes the per-hour and per-day caps allow at t.
@@ -178,8 +205,11 @@ func (m missingErr) Error() string {
 }
 
 // templates loads each template once per tick or plan, so that an edit
-// made while rapport runs is used from the next tick on.
+// made while rapport runs is used from the next tick on. It is safe for
+// concurrent use: a tick renders ahead on one goroutine and again, for a
+// contact that changed, on another.
 type templates struct {
+	mu    sync.Mutex
 	dir   string
 	cache map[string]*render.Template
 	errs  map[string]error
@@ -194,6 +224,8 @@ func newTemplates(dir string) *templates {
 }
 
 func (t *templates) get(name string) (*render.Template, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if tp, ok := t.cache[name]; ok {
 		return tp, nil
 	}
@@ -208,9 +240,3 @@ func (t *templates) get(name string) (*render.Template, error) {
 	t.cache[name] = tp
 	return tp, nil
 }
-
-// SetSentCopy sets (or, with nil, unsets) where copies of sent notes go.
-func (d *Dispatcher) SetSentCopy(f SentFolder) { d.o.SentCopy = f }
-
-// SetProgress sets the function told of each note a tick handles.
-func (d *Dispatcher) SetProgress(fn func(Result)) { d.o.Progress = fn }

@@ -66,7 +66,7 @@ func newWorld(t *testing.T, emails ...string) *world {
 	im, _ := st.BeginImport(ctx, store.ImportMeta{File: "contacts.xlsx"})
 	for i, e := range emails {
 		im.Add(contact.Contact{Email: e, Kind: "physician", FirstName: fmt.Sprintf("Sam%d", i), LastName: "Lee",
-			Title: "Dr.", Organization: fmt.Sprintf("Elm Pediatrics %d", i)})
+			Title: "Dr.", Organization: fmt.Sprintf("Elm Pediatrics %d", i), Source: contact.Source{File: "contacts.xlsx", Row: i + 2}})
 	}
 	im.Commit(len(emails), nil)
 	w.srv, err = localmail.Start(localmail.Options{TLS: true, RequireAuth: true})
@@ -81,6 +81,9 @@ func newWorld(t *testing.T, emails ...string) *world {
 		t.Fatal(err)
 	}
 	w.connect()
+	if err := st.SetCampaignState(ctx, w.camp.Name, store.CampaignActive); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
@@ -259,11 +262,13 @@ func TestLostConnectionAfterTheDotIsNeverResentBlindly(t *testing.T) {
 	w := newWorld(t, "a@clinic.test", "b@clinic.test")
 	w.srv.SetFault("a@clinic.test", localmail.Fault{At: "data", DropAfterDot: true, Times: 1})
 	rep := w.tick()
-	if rep.Unknown != 1 || rep.Sent != 1 {
-		t.Fatalf("tick: %+v", rep)
+	if rep.Unknown != 1 || rep.Sent != 0 || rep.Left != 1 || !strings.Contains(rep.Stopped, "connection broke") {
+		t.Fatalf("after the first uncertain note the tick must stop: %+v", rep)
 	}
 	w.clk.Add(time.Hour)
-	w.tick()
+	if rep := w.tick(); rep.Sent != 1 {
+		t.Fatalf("the next tick sends the others: %+v", rep)
+	}
 	n := 0
 	for _, e := range w.srv.Received() {
 		if e.To[0] == "a@clinic.test" {
@@ -295,13 +300,15 @@ func TestAReplyThatArrivesMidBatchStopsTheNote(t *testing.T) {
 	ctx := context.Background()
 	b, _ := w.st.ContactByEmail(ctx, "b@clinic.test")
 	first := true
-	w.d.o.Progress = func(r Result) {
-		if first {
+	rep, err := w.d.Tick(ctx, []*campaign.Campaign{w.camp}, TickOptions{Progress: func(p Progress) {
+		if first && p.Result != nil {
 			first = false
 			w.st.MoveStage(ctx, b.ID, store.Move{To: contact.StageOptedOut, Auto: true, Reason: "please remove me"})
 		}
+	}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	rep := w.tick()
 	if rep.Sent != 1 || rep.Skipped != 1 {
 		t.Errorf("tick: %+v", rep)
 	}

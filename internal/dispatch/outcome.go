@@ -33,7 +33,7 @@ func backoff(attempts int) time.Duration {
 // outcome turns the mailer's result for a claimed send into what the
 // journal records.
 func outcome(sd *contact.Send, res mailer.Result, now time.Time) store.Outcome {
-	o := store.Outcome{SendID: sd.ID, Send: sd, Why: describe(res)}
+	o := store.Outcome{SendID: sd.ID, Send: sd, Why: describe(res), At: now}
 	switch res.Outcome {
 	case mailer.Sent:
 		o.State, o.Response, o.Why = contact.SendSent, res.Response, ""

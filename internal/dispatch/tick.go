@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"rapport/internal/campaign"
@@ -19,6 +20,26 @@ type TickOptions struct {
 	Limit  int                      // send at most this many (0: no limit)
 	DryRun bool                     // plan and render only; send and record nothing
 	Only   func(campaign.Item) bool // consider only these due items (e.g. retries)
+	// MaxWait is the longest the tick waits for a per-hour or per-day cap
+	// to free a slot; when the next slot is further away the tick ends and
+	// the Report says when it is. The gap between two notes (min_gap and
+	// its jitter) is waited for up to the longer of MaxWait and 15
+	// minutes. Zero: never wait for a cap (`rapport send` without --wait).
+	MaxWait time.Duration
+	// Progress, when set, is told of each note handled and of each wait.
+	Progress func(Progress)
+}
+
+// maxGapWait is how long a tick waits, at least, for the gap between two
+// notes.
+const maxGapWait = 15 * time.Minute
+
+// Progress is what a tick tells as it goes.
+type Progress struct {
+	Done, Total int       // notes handled so far, and due when the tick began
+	Result      *Result   // the note just handled; nil for a wait
+	Until       time.Time // a wait: when the next note may go
+	Why         string    // a wait: the limit that holds it back
 }
 
 // Result is what happened to one due note in a tick.
@@ -36,8 +57,38 @@ type Report struct {
 	Results                         []Result
 	Sent, Deferred, Failed, Unknown int
 	Skipped                         int
-	Due                             int    // due when the tick began
-	Stopped                         string // why the tick ended before handling every due note
+	Due                             int // due when the tick began
+	// Stopped says why the tick ended before handling every due note;
+	// Left is how many it did not get to, and NextAt, when a cap or the
+	// send window stopped it, when the next note may go.
+	Stopped string
+	Left    int
+	NextAt  time.Time
+	// Unrecorded counts notes whose outcome could not be written to the
+	// store (it was locked): they show as uncertain until a restart finds
+	// them in the Sent folder or the user decides.
+	Unrecorded int
+	// CopyErr is why copies could not be filed in the Sent folder, if so.
+	CopyErr error
+	// Problems are what keeps a whole step from going out (its template
+	// cannot be loaded), each said once; its notes count as skipped.
+	Problems []string
+	// NotDue counts the contacts with nothing due now, by reason (the
+	// plan's codes); NextDueAt is when the first of them falls due.
+	NotDue    map[campaign.Code]int
+	NextDueAt time.Time
+}
+
+// stop records why the tick ended early (the first reason wins) and how
+// many notes wait.
+func (rep *Report) stop(why string, left int, next time.Time) {
+	if rep.Stopped == "" && why != "" {
+		rep.Stopped = why
+	}
+	rep.Left += left
+	if rep.NextAt.IsZero() {
+		rep.NextAt = next
+	}
 }
 
 // Tick sends what is due now in the given campaigns, as one queue:
@@ -60,8 +111,9 @@ func (d *Dispatcher) Tick(ctx context.Context, camps []*campaign.Campaign, o Tic
 	if o.DryRun {
 		return d.dryRun(ctx, tpl, queue, rep, now)
 	}
-	r := &run{d: d, tpl: tpl, rep: rep, opts: o}
+	r := &run{d: d, tpl: tpl, rep: rep, opts: o, off: map[string]string{}}
 	err = r.all(ctx, queue)
+	r.report()
 	return rep, err
 }
 
@@ -84,9 +136,24 @@ func (d *Dispatcher) queue(ctx context.Context, tpl *templates, camps []*campaig
 		items := c.Plan(facts, campaign.Options{Now: now, Window: d.o.Window, Holidays: d.o.Holidays,
 			Pipeline: d.o.Store.Pipeline, Capacity: -1,
 			Check: func(ct *contact.Contact, s *campaign.Step) error { return d.check(tpl, c, s, ct) }})
+		broken := map[string]bool{}
 		for _, it := range items {
+			if it.Step != nil && it.Step.Channel == "email" && (it.Due || it.Code == campaign.CodeMissing) {
+				if _, err := tpl.get(it.Step.Template); err != nil {
+					// The template itself is broken (a missing attachment, a
+					// syntax error): said once for the step, not per contact.
+					if !broken[it.Step.ID] {
+						broken[it.Step.ID] = true
+						rep.Problems = append(rep.Problems, fmt.Sprintf("%s/%s: %v", c.Name, it.Step.ID, err))
+					}
+					rep.Skipped++
+					continue
+				}
+			}
 			if it.Code == campaign.CodeMissing {
 				rep.skip(c.Name, it, it.Reason)
+			} else if !it.Due {
+				rep.notDue(it, now)
 			}
 			if it.Due && it.Step.Channel == "email" && (o.Only == nil || o.Only(it)) {
 				q = append(q, queued{camp: c, item: it, round: c.Round(now)})
@@ -101,6 +168,18 @@ func (d *Dispatcher) queue(ctx context.Context, tpl *templates, camps []*campaig
 	})
 	rep.Due = len(q)
 	return q, rep, nil
+}
+
+// notDue counts a contact with nothing due, and when it next is.
+func (rep *Report) notDue(it campaign.Item, now time.Time) {
+	if rep.NotDue == nil {
+		rep.NotDue = map[campaign.Code]int{}
+	}
+	rep.NotDue[it.Code]++
+	if (it.Code == campaign.CodeWaiting || it.Code == campaign.CodeWindow) && it.At.After(now) &&
+		(rep.NextDueAt.IsZero() || it.At.Before(rep.NextDueAt)) {
+		rep.NextDueAt = it.At
+	}
 }
 
 func (rep *Report) skip(camp string, it campaign.Item, why string) {
@@ -124,20 +203,43 @@ func (d *Dispatcher) dryRun(ctx context.Context, tpl *templates, q []queued, rep
 	return rep, nil
 }
 
-// stillDue is the check made inside the claim transaction, against the
-// contact as it is now: a reply, an opt-out or an out-of-office that
-// arrived since the plan stops the note.
-func stillDue(it campaign.Item, now time.Time, p contact.Pipeline) func(*contact.Contact) error {
-	return func(ct *contact.Contact) error {
+// errStale refuses a claim whose note was written from an older version
+// of the contact (a re-import or an edit came in between): the note is
+// written again from the contact as it is now.
+var errStale = errors.New("the contact changed since the note was written")
+
+// campaignOffError refuses a claim for a campaign that is no longer
+// active: it was paused (or finished) from another window.
+type campaignOffError struct{ state string }
+
+func (e campaignOffError) Error() string { return "the campaign is " + e.state }
+
+// stillDue is the check made inside the claim transaction and again right
+// before MAIL FROM, against the contact, the campaign and the account as
+// they are now: a reply, an opt-out or an out-of-office that arrived since
+// the plan stops the note; a pause stops it too.
+func (d *Dispatcher) stillDue(p *prepared) func(store.Recheck) error {
+	it := p.item
+	pl := d.o.Store.Pipeline
+	return func(rc store.Recheck) error {
+		ct := rc.Contact
 		switch {
-		case p.Suppressed(ct.Stage):
+		case rc.SendingPaused != "":
+			return fmt.Errorf("%w: %s", ErrPaused, rc.SendingPaused)
+		case rc.CampaignState != store.CampaignActive:
+			return campaignOffError{rc.CampaignState}
+		case pl.Suppressed(ct.Stage):
 			return fmt.Errorf("now %s", ct.Stage)
 		case ct.Stage != it.Contact.Stage:
 			return fmt.Errorf("moved to %s since the plan", ct.Stage)
-		case ct.HoldUntil.After(now):
-			return fmt.Errorf("out of office until %s", ct.HoldUntil.Format("2006-01-02"))
+		case ct.HoldUntil.After(d.o.Now()):
+			return fmt.Errorf("out of office until %s", ct.HoldUntil.In(d.o.Location).Format("Mon Jan 2"))
 		case ct.Email != it.Contact.Email:
 			return fmt.Errorf("address changed to %s", ct.Email)
+		case ct.Missing:
+			return errors.New("no longer in its spreadsheet: held")
+		case ct.Version != it.Contact.Version:
+			return errStale
 		}
 		return nil
 	}
@@ -150,31 +252,57 @@ type run struct {
 	rep     *Report
 	opts    TickOptions
 	recent  []time.Time
-	pending []store.Outcome // recorded with the next claims
+	pending []store.Outcome // recorded with the next claims, or retried at the end
+	batched bool            // outcomes wait for the next batch's claim
 	sent    int
+	handled int
+	// off holds the campaigns that stopped during the tick (paused from
+	// another window), with their state; offLeft counts their notes.
+	off     map[string]string
+	offLeft map[string]int
+	copyErr error
 }
 
-// maxBatch is how many notes are claimed in one transaction when nothing
-// paces the sending (no min_gap, no caps): one disk sync for the batch.
-// With any pacing, notes are claimed one at a time, so an interruption
-// leaves at most one note uncertain.
-const maxBatch = 32
+func (r *run) stopCampaign(name, state string) { r.off[name] = state }
 
-func (r *run) batchSize() int {
-	lim := r.d.o.Limits
-	if lim.MinGap > 0 || lim.PerHour > 0 || lim.PerDay > 0 {
-		return 1
+func (r *run) countOff(name string) {
+	if r.offLeft == nil {
+		r.offLeft = map[string]int{}
 	}
-	n := maxBatch
-	if r.opts.Limit > 0 {
-		n = min(n, r.opts.Limit-r.sent)
+	r.offLeft[name]++
+}
+
+func (r *run) progress(p Progress) {
+	if p.Result != nil {
+		r.handled++
 	}
-	return max(n, 1)
+	if r.opts.Progress != nil {
+		p.Done, p.Total = r.handled, r.rep.Due
+		r.opts.Progress(p)
+	}
+}
+
+// report adds to the report what only the end of the tick knows: the
+// campaigns that were paused under it, and the copies that failed.
+func (r *run) report() {
+	for name, n := range r.offLeft {
+		r.rep.stop(fmt.Sprintf("campaign %s is now %s: its other %s not sent", name, r.off[name], plural(n, "note was", "notes were")), n, time.Time{})
+	}
+	r.rep.CopyErr = r.copyErr
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func (r *run) all(ctx context.Context, q []queued) error {
-	var err error
-	if r.d.o.Limits.PerHour > 0 || r.d.o.Limits.PerDay > 0 || r.d.o.Limits.MinGap > 0 {
+	lim := r.d.o.Limits
+	paced := lim.MinGap > 0 || lim.Jitter > 0 || lim.PerHour > 0 || lim.PerDay > 0
+	if paced {
+		var err error
 		if r.recent, err = r.d.o.Store.SentTimes(ctx, r.d.o.Now().Add(-24*time.Hour)); err != nil {
 			return err
 		}
@@ -182,25 +310,22 @@ func (r *run) all(ctx context.Context, q []queued) error {
 	done := make(chan struct{})
 	defer close(done)
 	ahead := r.prepareAhead(ctx, q, done)
-	if n := r.batchSize(); n > 1 && r.opts.Limit == 0 {
-		err = r.pipelined(ctx, ahead, len(q), n)
-		return errors.Join(err, r.flush(context.WithoutCancel(ctx)))
+	var err error
+	if !paced && r.opts.Limit == 0 {
+		err = r.pipelined(ctx, ahead, len(q))
+	} else {
+		err = r.sequential(ctx, ahead, len(q))
 	}
-	for handled := 0; handled < len(q); {
-		if stop := r.stopBefore(ctx); stop != "" {
-			r.rep.Stopped = fmt.Sprintf("%s (%d due notes wait for the next tick)", stop, len(q)-handled)
-			break
-		}
-		batch := take(ahead, r.batchSize())
-		handled += len(batch)
-		if err = r.batch(ctx, batch); err != nil {
-			if errors.Is(err, errStopTick) {
-				err = nil
-			}
-			break
+	err = errors.Join(err, r.flush(ctx))
+	if r.d.o.SentCopy != nil {
+		if cerr := r.d.o.SentCopy.Flush(context.WithoutCancel(ctx)); cerr != nil && r.copyErr == nil {
+			r.copyErr = cerr
 		}
 	}
-	return errors.Join(err, r.flush(context.WithoutCancel(ctx)))
+	if r.copyErr != nil {
+		r.d.o.Log.Warn("sent_copy_failed", "error", r.copyErr.Error())
+	}
+	return err
 }
 
 // ready is a due note rendered ahead of its turn.
@@ -211,7 +336,8 @@ type ready struct {
 }
 
 // prepareAhead renders the queue on its own goroutine, so the next notes
-// are ready while the current ones go out.
+// are ready while the current ones go out. A contact that changes after
+// its note was rendered is caught at the claim (errStale).
 func (r *run) prepareAhead(ctx context.Context, q []queued, done <-chan struct{}) <-chan ready {
 	out := make(chan ready, 2*maxBatch)
 	go func() {
@@ -249,30 +375,74 @@ func take(ahead <-chan ready, n int) []ready {
 	return batch
 }
 
-// stopBefore waits for the next free slot and says why the tick must stop
-// instead, if it must.
-func (r *run) stopBefore(ctx context.Context) string {
+// stopBefore waits for the next free slot, or ends the tick (recording
+// why in the report, with left notes waiting) and returns true.
+func (r *run) stopBefore(ctx context.Context, left int) bool {
+	d := r.d
 	if ctx.Err() != nil {
-		return "stopped"
+		r.rep.stop("stopped", left, time.Time{})
+		return true
 	}
 	if r.opts.Limit > 0 && r.sent >= r.opts.Limit {
-		return fmt.Sprintf("--limit %d reached", r.opts.Limit)
+		r.rep.stop(fmt.Sprintf("--limit %d reached", r.opts.Limit), left, time.Time{})
+		return true
 	}
-	now := r.d.o.Now()
-	at, why := mailer.NextSlot(now, r.recent, r.d.o.Limits, r.d.o.Rand)
-	if at.After(now) {
-		if !r.d.inWindow(at, nil) || at.Sub(now) > 2*time.Hour {
-			return why
+	now := d.o.Now()
+	sl := mailer.NextSlot(now, r.recent, d.o.Limits, d.o.Rand)
+	if sl.At.After(now) {
+		limit := r.opts.MaxWait
+		if !sl.Cap {
+			limit = max(limit, maxGapWait)
 		}
-		if err := r.d.o.Sleep(ctx, at.Sub(now)); err != nil {
-			return "stopped"
+		switch {
+		case !d.inWindow(sl.At, nil):
+			next := d.o.Window.Next(sl.At.In(d.o.Location), d.o.Holidays)
+			r.rep.stop(fmt.Sprintf("%s, and the send window closes before the next free slot; it opens %s",
+				capWords(sl.Reason), d.when(next)), left, next)
+			return true
+		case sl.At.Sub(now) > limit:
+			r.rep.stop(fmt.Sprintf("%s; the next note can go %s", capWords(sl.Reason), d.when(sl.At)), left, sl.At)
+			return true
 		}
-		now = r.d.o.Now()
+		r.progress(Progress{Until: sl.At, Why: capWords(sl.Reason)})
+		if err := d.o.Sleep(ctx, sl.At.Sub(now)); err != nil {
+			r.rep.stop("stopped", left, time.Time{})
+			return true
+		}
+		now = d.o.Now()
 	}
-	if !r.d.inWindow(now, nil) {
-		return "the send window closed (" + r.d.o.Window.String() + ")"
+	if !d.inWindow(now, nil) {
+		next := d.o.Window.Next(now.In(d.o.Location), d.o.Holidays)
+		r.rep.stop("the send window closed ("+d.o.Window.String()+"); it opens "+d.when(next), left, next)
+		return true
 	}
-	return ""
+	return false
+}
+
+// capWords says a pacing limit in the user's words.
+func capWords(reason string) string {
+	var n int
+	switch {
+	case strings.HasPrefix(reason, "per_hour"):
+		fmt.Sscanf(reason, "per_hour cap of %d", &n)
+		return fmt.Sprintf("the hourly cap (%d an hour) is reached", n)
+	case strings.HasPrefix(reason, "per_day"):
+		fmt.Sscanf(reason, "per_day cap of %d", &n)
+		return fmt.Sprintf("the daily cap (%d a day) is reached", n)
+	case strings.HasPrefix(reason, "min_gap"):
+		return "waiting " + strings.TrimPrefix(reason, "min_gap ") + " or so between notes (min_gap)"
+	}
+	return reason
+}
+
+// when says a time for a person, in the user's zone: "at 14:05" today,
+// else "Wed 09:00".
+func (d *Dispatcher) when(t time.Time) string {
+	t, now := t.In(d.o.Location), d.o.Now().In(d.o.Location)
+	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
+		return "at " + t.Format("15:04")
+	}
+	return t.Format("Mon Jan 2 15:04")
 }
 
 // inWindow reports whether t is inside the send window, in the contact's

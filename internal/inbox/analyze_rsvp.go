@@ -1,12 +1,9 @@
 package inbox
 
 import (
-	"bytes"
 	"regexp"
-	"strconv"
-	"strings"
 
-	ics "github.com/arran4/golang-ical"
+	"rapport/internal/invite"
 )
 
 // rsvpSubject is how Outlook, Google Calendar and Apple Calendar title the
@@ -64,61 +61,12 @@ func calendarReply(m *msg) (*RSVP, bool) {
 	return nil, false
 }
 
-// parseReply reads an iCalendar object and returns the answer when its
-// METHOD is REPLY (RFC 5546 section 3.2.3). The parser is third-party code
-// fed with whatever arrives in the mailbox, so a panic in it is contained.
-func parseReply(body []byte) (r *RSVP, ok bool) {
-	defer func() {
-		if recover() != nil {
-			r, ok = nil, false
-		}
-	}()
-	cal, err := ics.ParseCalendarWithOptions(bytes.NewReader(body), ics.WithUnknownPropertyHandler(ics.AcceptUnknownPropertyHandler))
-	if err != nil || cal == nil || !isReply(cal) {
+// parseReply reads the answer out of a calendar part; the calendar itself
+// is the invite package's to read.
+func parseReply(body []byte) (*RSVP, bool) {
+	r, err := invite.ParseReply(body)
+	if err != nil {
 		return nil, false
 	}
-	for _, ev := range cal.Events() {
-		r := &RSVP{UID: ev.Id()}
-		if p := ev.GetProperty(ics.ComponentPropertySequence); p != nil {
-			r.Sequence, _ = strconv.Atoi(strings.TrimSpace(p.Value))
-		}
-		r.Attendee, r.PartStat = answeringAttendee(ev.Attendees())
-		return r, true
-	}
-	return nil, false
-}
-
-func isReply(cal *ics.Calendar) bool {
-	for _, p := range cal.CalendarProperties {
-		if strings.EqualFold(p.IANAToken, string(ics.PropertyMethod)) {
-			return strings.EqualFold(strings.TrimSpace(p.Value), "REPLY")
-		}
-	}
-	return false
-}
-
-// answeringAttendee is the attendee whose PARTSTAT is an answer. A REPLY
-// should carry only the replier (RFC 5546 section 3.2.3), but some clients
-// copy the whole list.
-func answeringAttendee(as []*ics.Attendee) (email, partStat string) {
-	for _, at := range as {
-		ps := strings.ToUpper(string(at.ParticipationStatus()))
-		if ps == "ACCEPTED" || ps == "DECLINED" || ps == "TENTATIVE" || email == "" {
-			email, partStat = attendeeAddress(at.Value), ps
-		}
-		if ps == "ACCEPTED" || ps == "DECLINED" || ps == "TENTATIVE" {
-			break
-		}
-	}
-	return email, partStat
-}
-
-// attendeeAddress strips the "mailto:" scheme in any case (Outlook writes
-// "MAILTO:").
-func attendeeAddress(v string) string {
-	v = strings.TrimSpace(v)
-	if len(v) >= 7 && strings.EqualFold(v[:7], "mailto:") {
-		v = v[7:]
-	}
-	return normalizeAddress(v)
+	return &RSVP{Attendee: r.Attendee, PartStat: string(r.PartStat), UID: r.UID, Sequence: r.Sequence}, true
 }

@@ -32,7 +32,22 @@ func (s *Server) Received() []Envelope {
 type backend struct{ srv *Server }
 
 func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	b.srv.mu.Lock()
+	fn := b.srv.onSession
+	b.srv.mu.Unlock()
+	if fn != nil {
+		fn() // before the greeting: a server slow to greet
+	}
 	return &smtpSession{srv: b.srv, conn: c}, nil
+}
+
+// OnSMTPSession calls fn for every new SMTP connection, before the server
+// greets it; the greeting waits until fn returns, as a slow server's does.
+// nil removes it.
+func (s *Server) OnSMTPSession(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onSession = fn
 }
 
 // smtpSession is one SMTP session (reset by STARTTLS).
@@ -46,7 +61,9 @@ type smtpSession struct {
 
 var _ smtp.AuthSession = (*smtpSession)(nil)
 
-func (s *smtpSession) AuthMechanisms() []string { return []string{"PLAIN", "LOGIN", "XOAUTH2"} }
+func (s *smtpSession) AuthMechanisms() []string {
+	return []string{"PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER"}
+}
 
 func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
 	switch strings.ToUpper(mech) {
@@ -60,7 +77,9 @@ func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
 	case "LOGIN":
 		return newLoginServer(s.login), nil
 	case "XOAUTH2":
-		return newXOAuth2Server(s.login), nil
+		return newXOAuth2Server(s.loginToken), nil
+	case "OAUTHBEARER":
+		return newOAuthBearerServer(s.loginToken, smtp.ErrAuthFailed), nil
 	}
 	return nil, smtp.ErrAuthUnknownMechanism
 }
@@ -71,6 +90,24 @@ func (s *smtpSession) login(username, password string) error {
 	}
 	u := s.srv.user(username)
 	if u == nil || u.addr != strings.ToLower(username) || u.password != password {
+		return smtp.ErrAuthFailed
+	}
+	s.authed = u.addr
+	return nil
+}
+
+// loginToken checks an OAuth token with Options.VerifyToken, or as the
+// password without it.
+func (s *smtpSession) loginToken(username, token string) error {
+	verify := s.srv.opts.VerifyToken
+	if verify == nil {
+		return s.login(username, token)
+	}
+	if err := s.fault("auth", username); err != nil {
+		return err
+	}
+	u := s.srv.user(username)
+	if u == nil || u.addr != strings.ToLower(username) || verify(username, token) != nil {
 		return smtp.ErrAuthFailed
 	}
 	s.authed = u.addr

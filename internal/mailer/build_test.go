@@ -11,6 +11,8 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/mail"
+
+	"rapport/internal/invite"
 )
 
 var noteDate = time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC)
@@ -236,4 +238,123 @@ func readHeader(t testing.TB, raw []byte) mail.Header {
 		t.Fatal(err)
 	}
 	return mail.Header{Header: e.Header}
+}
+
+func TestBuildInvitationWithCalendar(t *testing.T) {
+	chi, _ := time.LoadLocation("America/Chicago")
+	ev, errs := invite.Spec{Title: "Meet & Greet for Local Clinicians", Start: "2026-12-03 17:00", End: "2026-12-03 18:30",
+		Location: "Maple Grove Library, Room B", Address: "410 Elm Street, Springfield, IL 62704"}.Event(chi)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	ev.UID = invite.UID("meet-greet", "invite", "", "lee@drlee.test")
+	inv := invite.Invitation{Event: ev, Organizer: invite.Person{Name: "Dr. Jordan Lee, LMFT", Email: "lee@drlee.test"},
+		Attendee: invite.Person{Name: "Front Desk", Email: "frontdesk@pediatrics.test"}, Stamp: noteDate}
+	request, err := inv.Request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.Sequence = 1
+	cancel, err := inv.Cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		story, method string
+		cal           []byte
+	}{{"an invitation", "REQUEST", request}, {"a cancellation", "CANCEL", cancel}} {
+		t.Run(c.story, func(t *testing.T) {
+			m := sampleMessage()
+			m.HTML = "<p>Hello</p>"
+			m.Calendar = c.cal
+			raw := render(t, m)
+			checkWire(t, raw)
+			parts := walk(t, raw)
+			want := "multipart/mixed > multipart/alternative > text/plain, text/html, text/calendar | attachment application/ics invite.ics"
+			if got := describe(parts); got != want {
+				t.Errorf("structure:\n%s\nwant\n%s", got, want)
+			}
+			for _, p := range parts {
+				if p.typ != "text/calendar" && p.file != "invite.ics" {
+					continue
+				}
+				if !bytes.Equal(p.body, c.cal) {
+					t.Errorf("%s part differs from the calendar given", p.typ)
+				}
+				if p.typ == "text/calendar" && (p.params["method"] != c.method || !strings.EqualFold(p.params["charset"], "utf-8")) {
+					t.Errorf("Content-Type params %v, want method=%s (the calendar's METHOD) and charset UTF-8", p.params, c.method)
+				}
+			}
+			if !bytes.Contains(c.cal, []byte("\r\nMETHOD:"+c.method+"\r\n")) {
+				t.Errorf("the calendar's METHOD is not %s", c.method)
+			}
+		})
+	}
+	t.Run("a calendar without METHOD is refused", func(t *testing.T) {
+		m := sampleMessage()
+		m.Calendar = bytes.Replace(request, []byte("METHOD:REQUEST\r\n"), nil, 1)
+		var he *HeaderError
+		if _, err := Build(m); !errors.As(err, &he) || he.Header != "Content-Type (calendar)" {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+type mimePart struct {
+	depth  int
+	typ    string
+	params map[string]string
+	file   string
+	body   []byte
+}
+
+func walk(t *testing.T, raw []byte) []mimePart {
+	t.Helper()
+	e, err := message.Read(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []mimePart
+	err = e.Walk(func(path []int, p *message.Entity, err error) error {
+		if err != nil {
+			return err
+		}
+		typ, params, _ := p.Header.ContentType()
+		mp := mimePart{depth: len(path), typ: typ, params: params}
+		if disp, dp, _ := p.Header.ContentDisposition(); disp == "attachment" {
+			mp.file = dp["filename"]
+		}
+		if !strings.HasPrefix(typ, "multipart/") {
+			mp.body, _ = io.ReadAll(p.Body)
+		}
+		out = append(out, mp)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// describe writes the MIME tree as "mixed > alternative > a, b | attachment".
+func describe(parts []mimePart) string {
+	var b strings.Builder
+	prev := -1
+	for i, p := range parts {
+		switch {
+		case i == 0:
+		case p.depth > prev:
+			b.WriteString(" > ")
+		case p.file != "":
+			b.WriteString(" | attachment ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(p.typ)
+		if p.file != "" {
+			b.WriteString(" " + p.file)
+		}
+		prev = p.depth
+	}
+	return b.String()
 }

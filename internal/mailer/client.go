@@ -50,11 +50,14 @@ func (c *Client) Check(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if res, ok := c.useToken(ctx, gm); !ok {
+		return res.Err
+	}
 	stop := context.AfterFunc(ctx, d.cancel)
 	defer stop()
 	sc, err := gm.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return classifyDial(err).Err
+		return c.o.dialResult(err).Err
 	}
 	gm.CloseWithSMTPClient(sc) // QUIT; its answer does not matter
 	if conn := d.take(); conn != nil {
@@ -70,6 +73,16 @@ func (c *Client) Check(ctx context.Context) error {
 // anything. It never sends again after the final dot: a lost answer there
 // is Unknown.
 func (c *Client) Send(ctx context.Context, msg *gomail.Msg) Result {
+	return c.SendChecked(ctx, msg, nil)
+}
+
+// SendChecked is Send with a last check: before, when not nil, is called
+// once the connection is up (greeting, TLS and login done) and right
+// before the message's SMTP transaction begins; an error from it withholds
+// the message (Outcome Withheld, nothing handed over). A server slow to
+// greet can take many seconds, and a reply that arrives meanwhile must
+// still stop a follow-up.
+func (c *Client) SendChecked(ctx context.Context, msg *gomail.Msg, before func() error) Result {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := ctx.Err(); err != nil {
@@ -78,21 +91,29 @@ func (c *Client) Send(ctx context.Context, msg *gomail.Msg) Result {
 	if msg.IsDelivered() { // go-mail never clears it: sending again would duplicate
 		return result(Paused, StepMessage, reply{}, "this message object was already sent once; rapport never sends it again (build a new one); this is a bug in rapport, please report it", nil)
 	}
-	res := c.attempt(ctx, msg)
+	res := c.attempt(ctx, msg, before)
 	if res.retry && ctx.Err() == nil {
-		res = c.attempt(ctx, msg)
+		res = c.attempt(ctx, msg, before)
 	}
 	return res
 }
 
 // attempt sends msg once, connecting first if needed.
-func (c *Client) attempt(ctx context.Context, msg *gomail.Msg) Result {
+func (c *Client) attempt(ctx context.Context, msg *gomail.Msg, before func() error) Result {
 	if !c.open {
+		if res, ok := c.useToken(ctx, c.gm); !ok {
+			return res
+		}
 		if err := c.dial(ctx); err != nil {
 			c.drop()
-			return classifyDial(err)
+			return c.o.dialResult(err)
 		}
 		c.open = true
+	}
+	if before != nil {
+		if err := before(); err != nil {
+			return Result{Outcome: Withheld, Err: err, Step: StepMail}
+		}
 	}
 	conn := c.dialer.conn()
 	stop := context.AfterFunc(ctx, conn.cancel)

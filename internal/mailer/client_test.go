@@ -337,3 +337,35 @@ func TestNeverSendsADeliveredMessageAgain(t *testing.T) {
 		t.Errorf("received %d copies", n)
 	}
 }
+
+func TestTheLastCheckComesAfterTheConnectionIsUp(t *testing.T) {
+	srv := mailServer(t, localmail.Options{TLS: true, RequireAuth: true})
+	c := newClient(t, smtpOptions(t, srv))
+	ctx := context.Background()
+	t.Run("a reply synced while the server greeted withholds the note", func(t *testing.T) {
+		msg := note(t, "office@elmpeds.test")
+		checked := false
+		res := c.SendChecked(ctx, msg, func() error {
+			checked = true
+			if c.dialer.conn() == nil {
+				t.Error("the check ran before the connection was up")
+			}
+			return errors.New("now replied")
+		})
+		if !checked || res.Outcome != Withheld || res.Err == nil || res.Err.Error() != "now replied" {
+			t.Fatalf("result %v (checked %v)", res, checked)
+		}
+		if n := received(srv, messageID(msg)); n != 0 {
+			t.Fatalf("a withheld note reached the server %d times", n)
+		}
+	})
+	t.Run("the connection stays usable after a withheld note", func(t *testing.T) {
+		msg := note(t, "office@elmpeds.test")
+		if res := c.SendChecked(ctx, msg, func() error { return nil }); res.Outcome != Sent {
+			t.Fatalf("result %v", res)
+		}
+		if n := received(srv, messageID(msg)); n != 1 {
+			t.Fatalf("received %d times", n)
+		}
+	})
+}

@@ -29,6 +29,10 @@ type Message struct {
 	Headers      map[string]string
 	Attachments  []Attachment
 	Alternatives []Alternative // e.g. text/calendar; method=REQUEST
+	// Calendar is an invitation's iCalendar object (invite.Invitation):
+	// sent as a text/calendar alternative whose method is the calendar's
+	// METHOD, and attached as invite.ics.
+	Calendar []byte
 }
 
 // Attachment is a file attached to a note.
@@ -110,6 +114,11 @@ func setBody(msg *gomail.Msg, m Message) error {
 	}
 	for _, alt := range m.Alternatives {
 		msg.AddAlternativeString(gomail.ContentType(alt.ContentType), alt.Body)
+	}
+	if len(m.Calendar) > 0 {
+		if err := setCalendar(msg, m.Calendar); err != nil {
+			return err
+		}
 	}
 	for i, a := range m.Attachments {
 		err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType)))

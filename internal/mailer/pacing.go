@@ -17,34 +17,40 @@ type Limits struct {
 	Jitter  time.Duration // plus a random [0, Jitter) on top of MinGap
 }
 
-// NextSlot says when the next message may go: now (reason "") or later,
+// NextSlot says when the next message may go: now (Reason "") or later,
 // with the limit that binds. recent are the send times of the last 24
 // hours across all campaigns, in any order, as the store has them; the
 // windows roll (the last 60 minutes, the last 24 hours), so a restart
 // changes nothing. The jitter comes from rnd (nil: none), so a batch never
 // goes out like a blast; draw the slot once per send and wait for it.
-func NextSlot(now time.Time, recent []time.Time, lim Limits, rnd *rand.Rand) (at time.Time, reason string) {
+func NextSlot(now time.Time, recent []time.Time, lim Limits, rnd *rand.Rand) Slot {
 	times := slices.Clone(recent)
 	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
-	at = now
-	candidates := []slot{
+	best := Slot{At: now}
+	candidates := []Slot{
 		capSlot(now, times, lim.PerDay, 24*time.Hour, "per_day"),
 		capSlot(now, times, lim.PerHour, time.Hour, "per_hour"),
 		gapSlot(times, lim, rnd),
 	}
 	for _, c := range candidates {
-		if c.t.After(at) {
-			at, reason = c.t, c.reason
+		if c.At.After(best.At) {
+			best = c
 		}
 	}
-	return at, reason
+	return best
 }
 
-// slot is a time a limit allows the next send at, and that limit.
-type slot struct {
-	t      time.Time
-	reason string
+// Slot is when the next message may go, and the limit that decides it.
+type Slot struct {
+	At     time.Time
+	Reason string // e.g. "per_hour cap of 20 reached", "min_gap 45s"; "" when nothing holds it back
+	// Cap is true when a per-hour or per-day cap binds (a wait that may be
+	// long), false for the gap between two notes.
+	Cap bool
 }
+
+// slot is the old name, kept short for the helpers below.
+type slot = Slot
 
 // capSlot is when fewer than max sends remain in the rolling window ending
 // at the slot: the window must have let go of the oldest len-max+1 sends
@@ -57,7 +63,7 @@ func capSlot(now time.Time, times []time.Time, max int, window time.Duration, na
 	if len(in) < max {
 		return slot{}
 	}
-	return slot{in[len(in)-max].Add(window), fmt.Sprintf("%s cap of %d reached", name, max)}
+	return slot{At: in[len(in)-max].Add(window), Reason: fmt.Sprintf("%s cap of %d reached", name, max), Cap: true}
 }
 
 // countBefore is how many of the sorted times are at or before t.
@@ -84,7 +90,7 @@ func gapSlot(times []time.Time, lim Limits, rnd *rand.Rand) slot {
 	if lim.MinGap <= 0 {
 		reason = "jitter after the last send"
 	}
-	return slot{times[len(times)-1].Add(gap), reason}
+	return slot{At: times[len(times)-1].Add(gap), Reason: reason}
 }
 
 // shortDuration prints 45s, 2m, 1h30m rather than 2m0s.

@@ -2,6 +2,7 @@ package mailer
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,9 +47,12 @@ func TestNextSlot(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			at, reason := NextSlot(now, tc.recent, tc.lim, nil)
-			if got := at.Sub(now); got != tc.wait || reason != tc.reason {
-				t.Fatalf("wait %v %q, want %v %q", got, reason, tc.wait, tc.reason)
+			sl := NextSlot(now, tc.recent, tc.lim, nil)
+			if got := sl.At.Sub(now); got != tc.wait || sl.Reason != tc.reason {
+				t.Fatalf("wait %v %q, want %v %q", got, sl.Reason, tc.wait, tc.reason)
+			}
+			if isCap := strings.Contains(tc.reason, "cap"); sl.Cap != isCap {
+				t.Errorf("Cap = %v for %q", sl.Cap, sl.Reason)
 			}
 		})
 	}
@@ -60,7 +64,8 @@ func TestNextSlotJitter(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(1, 2))
 	seen := map[time.Duration]bool{}
 	for range 200 {
-		at, reason := NextSlot(now, []time.Time{now}, lim, rnd)
+		sl := NextSlot(now, []time.Time{now}, lim, rnd)
+		at, reason := sl.At, sl.Reason
 		wait := at.Sub(now)
 		if wait < 45*time.Second || wait >= 75*time.Second || reason != "min_gap 45s" {
 			t.Fatalf("wait %v %q, want [45s, 75s)", wait, reason)
@@ -70,7 +75,7 @@ func TestNextSlotJitter(t *testing.T) {
 	if len(seen) < 10 {
 		t.Errorf("only %d distinct waits: the jitter does not spread sends", len(seen))
 	}
-	if at, reason := NextSlot(now, []time.Time{now.Add(-time.Hour)}, lim, rnd); !at.Equal(now) || reason != "" {
-		t.Errorf("long after the last send: %v %q", at, reason)
+	if sl := NextSlot(now, []time.Time{now.Add(-time.Hour)}, lim, rnd); !sl.At.Equal(now) || sl.Reason != "" {
+		t.Errorf("long after the last send: %v %q", sl.At, sl.Reason)
 	}
 }

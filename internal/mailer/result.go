@@ -29,6 +29,10 @@ const (
 	// the server may have accepted the message. Never resent blindly: look
 	// in the Sent folder, or ask the user.
 	Unknown Outcome = "unknown"
+	// Withheld: the caller's last check, made once the connection was up
+	// and right before MAIL FROM, said not to send (the contact answered a
+	// second ago). Nothing was handed over; Err is the check's error.
+	Withheld Outcome = "withheld"
 )
 
 // Steps of an SMTP send, as Result.Step and Error.Step name them.
@@ -77,7 +81,7 @@ func (e *Error) Error() string {
 	msg := e.Advice
 	if reply := e.reply(); reply != "" {
 		msg += " (server said: " + reply + ")"
-	} else if e.Cause != nil {
+	} else if e.Cause != nil && e.Cause.Error() != e.Advice {
 		msg += " (" + e.Cause.Error() + ")"
 	}
 	return msg

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/textproto"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -19,15 +21,40 @@ import (
 // SentFolder is the user's IMAP Sent mailbox: rapport files a copy of each
 // note there (unless the provider does, see ProviderSavesSent), and after a
 // crash looks there for messages whose fate it does not know. It holds one
-// IMAP connection; calls are serialised. After a timeout or a cancelled
-// context the connection is closed and every later call fails: open a new
-// SentFolder.
+// IMAP connection. Copies are pipelined: Copy hands the APPEND to the
+// server and returns without waiting for its answer, so filing 2,000
+// copies costs no round trip each; Flush waits for the answers. After a
+// timeout or a cancelled context the connection is closed and every later
+// call fails: open a new SentFolder.
 type SentFolder struct {
-	mu      sync.Mutex
+	mu      sync.Mutex // serialises the commands written on c
 	c       *imapclient.Client
 	name    string
 	timeout time.Duration
+	o       imapconn.Options
+
+	// Batched copies, on a second connection (imapconn.Appender) when the
+	// server offers MULTIAPPEND: one APPEND per batch. appendOnce decides,
+	// at the first copy, whether it does.
+	appendOnce sync.Once
+	appender   *imapconn.Appender // nil: one APPEND per copy on c
+	qmu        sync.Mutex
+	queue      []imapconn.AppendMessage
+	kick       chan struct{}
+
+	// Copies in flight: their answers are read, in order, by one waiter.
+	waitOnce sync.Once
+	inflight chan *imapclient.AppendCommand
+	pending  sync.WaitGroup
+	answered chan struct{} // a copy got its answer: the server is moving
+	closed   bool          // Close was called (guarded by mu)
+	errMu    sync.Mutex
+	failed   int
+	lastErr  error
 }
+
+// maxInflightCopies bounds the APPENDs written but not yet answered.
+const maxInflightCopies = 64
 
 // OpenSentFolder logs in and finds the Sent mailbox: name if given, else
 // the one marked \Sent, else one of the usual names.
@@ -46,7 +73,8 @@ func OpenSentFolder(ctx context.Context, o imapconn.Options, name string) (*Sent
 	if timeout <= 0 {
 		timeout = imapconn.DefaultTimeout
 	}
-	return &SentFolder{c: c, name: name, timeout: timeout}, nil
+	return &SentFolder{c: c, name: name, timeout: timeout, o: o, inflight: make(chan *imapclient.AppendCommand, maxInflightCopies),
+		answered: make(chan struct{}, 1), kick: make(chan struct{}, 1)}, nil
 }
 
 // Name is the mailbox the copies go to.
@@ -61,31 +89,177 @@ func (f *SentFolder) guard(ctx context.Context) func() {
 }
 
 // Append files raw (see Render) in the Sent folder, flagged \Seen, with
-// when as its date.
+// when as its date, and waits for the server's answer.
 func (f *SentFolder) Append(ctx context.Context, raw []byte, when time.Time) error {
+	f.Copy(raw, when)
+	return f.Flush(ctx)
+}
+
+// Copy files raw in the Sent folder, flagged \Seen, with when as its date,
+// without waiting for the server's answer; Flush reports failures. With a
+// server that takes many messages in one APPEND (MULTIAPPEND), copies are
+// queued and filed in batches on a connection of their own, while the
+// notes go on; otherwise each is an APPEND pipelined on this connection,
+// and Copy blocks only when many already wait for their answers.
+func (f *SentFolder) Copy(raw []byte, when time.Time) {
+	f.appendOnce.Do(f.openAppender)
+	f.pending.Add(1)
+	if f.appender != nil {
+		f.qmu.Lock()
+		f.queue = append(f.queue, imapconn.AppendMessage{Raw: raw, Time: when, Flags: []string{string(imap.FlagSeen)}})
+		f.qmu.Unlock()
+		select {
+		case f.kick <- struct{}{}:
+		default:
+		}
+		return
+	}
+	f.waitOnce.Do(func() { go f.waitCopies() })
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	defer f.guard(ctx)()
+	if f.closed {
+		f.mu.Unlock()
+		f.fail(errors.New("the Sent folder connection is closed"))
+		f.pending.Done()
+		return
+	}
 	cmd := f.c.Append(f.name, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: when})
-	if _, err := cmd.Write(raw); err != nil {
-		cmd.Close()
-		return fmt.Errorf("append to %s: %w", f.name, err)
+	_, err := cmd.Write(raw)
+	if cerr := cmd.Close(); err == nil {
+		err = cerr
 	}
-	if err := cmd.Close(); err != nil {
-		return fmt.Errorf("append to %s: %w", f.name, err)
+	f.mu.Unlock()
+	if err != nil {
+		f.fail(err)
+		f.pending.Done()
+		return
 	}
-	if _, err := cmd.Wait(); err != nil {
-		return fmt.Errorf("append to %s: %w", f.name, err)
+	f.inflight <- cmd
+}
+
+// openAppender opens the batch connection if the server can take batches;
+// if it cannot (or the connection fails), copies go one APPEND each.
+func (f *SentFolder) openAppender() {
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	defer cancel()
+	a, err := imapconn.DialAppender(ctx, f.o)
+	if err != nil {
+		return
 	}
-	return nil
+	f.appender = a
+	go f.appendBatches()
+}
+
+// maxBatch bounds one APPEND: how many copies, and how many bytes.
+const (
+	maxBatchCopies = 500
+	maxBatchBytes  = 8 << 20
+)
+
+// appendBatches files the queued copies, a batch per APPEND: while one
+// batch is being stored, the next one gathers.
+func (f *SentFolder) appendBatches() {
+	for range f.kick {
+		for {
+			batch := f.takeBatch()
+			if len(batch) == 0 {
+				break
+			}
+			if err := f.appender.Append(f.name, batch); err != nil {
+				f.failN(len(batch), err)
+			}
+			f.pending.Add(-len(batch))
+			select {
+			case f.answered <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+func (f *SentFolder) takeBatch() []imapconn.AppendMessage {
+	f.qmu.Lock()
+	defer f.qmu.Unlock()
+	n, size := 0, 0
+	for n < len(f.queue) && n < maxBatchCopies && (n == 0 || size+len(f.queue[n].Raw) <= maxBatchBytes) {
+		size += len(f.queue[n].Raw)
+		n++
+	}
+	batch := f.queue[:n:n]
+	f.queue = f.queue[n:]
+	return batch
+}
+
+// waitCopies reads the answers to the copies, in the order they went.
+func (f *SentFolder) waitCopies() {
+	for cmd := range f.inflight {
+		if _, err := cmd.Wait(); err != nil {
+			f.fail(err)
+		}
+		select {
+		case f.answered <- struct{}{}:
+		default:
+		}
+		f.pending.Done()
+	}
+}
+
+func (f *SentFolder) fail(err error) { f.failN(1, err) }
+
+func (f *SentFolder) failN(n int, err error) {
+	f.errMu.Lock()
+	f.failed += n
+	f.lastErr = err
+	f.errMu.Unlock()
+}
+
+// Flush waits until every copy handed to Copy has its answer, and says how
+// many failed since the last Flush (with the last error). A server that
+// answers nothing for the timeout is cut off.
+func (f *SentFolder) Flush(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { f.pending.Wait(); close(done) }()
+	idle := time.NewTimer(f.timeout)
+	defer idle.Stop()
+	for waiting := true; waiting; {
+		select {
+		case <-done:
+			waiting = false
+		case <-f.answered:
+			idle.Reset(f.timeout)
+		case <-ctx.Done():
+			f.c.Close()
+			<-done
+			waiting = false
+		case <-idle.C:
+			f.c.Close()
+			<-done
+			waiting = false
+		}
+	}
+	f.errMu.Lock()
+	defer f.errMu.Unlock()
+	if f.failed == 0 {
+		return nil
+	}
+	err := fmt.Errorf("%d copies could not be filed in %s: %w", f.failed, f.name, f.lastErr)
+	if f.failed == 1 {
+		err = fmt.Errorf("a copy could not be filed in %s: %w", f.name, f.lastErr)
+	}
+	f.failed, f.lastErr = 0, nil
+	return err
 }
 
 // Find reports, for each Message-ID (without <>), whether a message with
-// exactly that ID is in the Sent folder. It runs UID SEARCH HEADER
-// Message-ID per ID (ASCII only, so no CHARSET, which Exchange refuses),
-// then fetches the candidates' Message-ID header and compares it exactly,
-// because servers match substrings.
+// exactly that ID is in the Sent folder. It runs UID SEARCH HEADER per ID
+// (ASCII only, so no CHARSET, which Exchange refuses), then fetches the
+// candidates' headers and compares exactly, because servers match
+// substrings. Exchange and Microsoft 365 give the Sent copy a Message-ID
+// of their own and keep ours in X-Microsoft-Original-Message-ID: both are
+// searched.
 func (f *SentFolder) Find(ctx context.Context, messageIDs []string) (map[string]bool, error) {
+	if err := f.Flush(ctx); err != nil {
+		return nil, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	done := f.guard(ctx)
@@ -107,11 +281,17 @@ func (f *SentFolder) Find(ctx context.Context, messageIDs []string) (map[string]
 	return found, nil
 }
 
+// idHeaders are the headers that may hold our Message-ID in a Sent copy.
+var idHeaders = []string{"Message-ID", "X-Microsoft-Original-Message-ID"}
+
 func (f *SentFolder) has(id string) (bool, error) {
 	if err := checkID("Message-ID", id, true); err != nil {
 		return false, err
 	}
-	criteria := &imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: id}}}
+	criteria := &imap.SearchCriteria{Or: [][2]imap.SearchCriteria{{
+		{Header: []imap.SearchCriteriaHeaderField{{Key: idHeaders[0], Value: id}}},
+		{Header: []imap.SearchCriteriaHeaderField{{Key: idHeaders[1], Value: id}}},
+	}}}
 	data, err := f.c.UIDSearch(criteria, nil).Wait()
 	if err != nil {
 		return false, fmt.Errorf("search %s for %s: %w", f.name, id, err)
@@ -123,34 +303,51 @@ func (f *SentFolder) has(id string) (bool, error) {
 	return f.verify(uids, id)
 }
 
-// verify fetches the Message-ID headers of uids and looks for id exactly.
+// verify fetches the ID headers of uids and looks for id exactly.
 func (f *SentFolder) verify(uids []imap.UID, id string) (bool, error) {
-	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
+	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: idHeaders, Peek: true}
 	msgs, err := f.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
 	if err != nil {
 		return false, fmt.Errorf("fetch from %s: %w", f.name, err)
 	}
 	for _, m := range msgs {
-		if headerMessageID(m.FindBodySection(section)) == id {
+		if slices.Contains(headerIDs(m.FindBodySection(section)), id) {
 			return true, nil
 		}
 	}
 	return false, nil
 }
 
-func headerMessageID(header []byte) string {
+// headerIDs are the message IDs the header block holds, without <>.
+func headerIDs(header []byte) []string {
 	h, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(append(header, "\r\n"...)))).ReadMIMEHeader()
 	if err != nil && len(h) == 0 {
-		return ""
+		return nil
 	}
-	v := strings.TrimSpace(h.Get("Message-Id"))
-	return strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">"))
+	var out []string
+	for _, name := range idHeaders {
+		v := strings.TrimSpace(h.Get(name))
+		if v = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(v, "<"), ">")); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
-// Close logs out and closes the connection.
+// Close waits for the copies in flight, logs out and closes the
+// connection.
 func (f *SentFolder) Close() error {
+	f.Flush(context.Background())
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if !f.closed {
+		f.closed = true
+		close(f.inflight)
+		close(f.kick)
+		if f.appender != nil {
+			f.appender.Close()
+		}
+	}
 	done := f.guard(context.Background())
 	f.c.Logout().Wait()
 	done()

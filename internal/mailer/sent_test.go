@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +86,82 @@ func TestProviderSavesSent(t *testing.T) {
 		if got := ProviderSavesSent(host); got != want {
 			t.Errorf("ProviderSavesSent(%q) = %v", host, got)
 		}
+	}
+}
+
+func TestMicrosoftSentCopiesAreFoundByTheirOriginalID(t *testing.T) {
+	srv := mailServer(t, localmail.Options{TLS: true})
+	ctx := context.Background()
+	f, err := OpenSentFolder(ctx, imapOptions(t, srv), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ours := "20261122T101500.msft0000001@drlee.test"
+	// What Microsoft 365 files in Sent Items: its own Message-ID, ours kept aside.
+	raw := "From: Anna Lee <anna@drlee.test>\r\nTo: office@elmpeds.test\r\nSubject: Hello\r\n" +
+		"Message-ID: <AM0PR01MB1234567890ABCDEF@AM0PR01MB1234.eurprd01.prod.outlook.com>\r\n" +
+		"X-Microsoft-Original-Message-ID: <" + ours + ">\r\n" +
+		"Date: Sun, 22 Nov 2026 10:15:00 +0000\r\n\r\nHello.\r\n"
+	if err := f.Append(ctx, []byte(raw), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	found, err := f.Find(ctx, []string{ours, "20261122T101500.msft0000002@drlee.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !found[ours] {
+		t.Error("a note whose Sent copy Microsoft re-labelled was not found: it would wait in the outbox for nothing")
+	}
+	if found["20261122T101500.msft0000002@drlee.test"] {
+		t.Error("another ID matched")
+	}
+}
+
+func TestManyCopiesArePipelinedAndAllArrive(t *testing.T) {
+	srv := mailServer(t, localmail.Options{TLS: true})
+	ctx := context.Background()
+	f, err := OpenSentFolder(ctx, imapOptions(t, srv), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const n = 150 // more than the copies allowed in flight at once
+	var ids []string
+	for i := range n {
+		m := sampleMessage()
+		m.MessageID = "20261122T101500.pipe" + strconv.Itoa(i) + "@drlee.test"
+		ids = append(ids, m.MessageID)
+		f.Copy(render(t, m), time.Now())
+	}
+	if err := f.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := srv.Fetch(therapist, "Sent")
+	if err != nil || len(stored) != n {
+		t.Fatalf("Sent holds %d of %d copies (%v)", len(stored), n, err)
+	}
+	found, err := f.Find(ctx, ids[:3])
+	if err != nil || len(found) != 3 || !found[ids[0]] || !found[ids[2]] {
+		t.Errorf("find after pipelined copies: %v %v", found, err)
+	}
+}
+
+func TestAFailedCopyIsReportedByFlush(t *testing.T) {
+	srv := mailServer(t, localmail.Options{TLS: true})
+	ctx := context.Background()
+	f, err := OpenSentFolder(ctx, imapOptions(t, srv), "No Such Folder")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.Copy(render(t, sampleMessage()), time.Now())
+	f.Copy(render(t, sampleMessage()), time.Now())
+	err = f.Flush(ctx)
+	if err == nil || !strings.Contains(err.Error(), "2 copies could not be filed in No Such Folder") {
+		t.Fatalf("flush = %v", err)
+	}
+	if err := f.Flush(ctx); err != nil {
+		t.Errorf("a second flush repeats old failures: %v", err)
 	}
 }

@@ -70,6 +70,7 @@ type Engagement struct {
 	EngagedAt     time.Time // latest reply, or move past "contacted"
 	AutoRepliedAt time.Time
 	HoldUntil     time.Time
+	StageAt       time.Time // the latest stage move, manual or automatic
 }
 
 // Engagements returns, for every contact with any, its engagement facts.
@@ -86,7 +87,8 @@ func (s *Store) Engagements(ctx context.Context) (map[int64]Engagement, error) {
 	}
 	q := `SELECT contact_id,
 		max(CASE WHEN type IN ('reply','rsvp') OR (type = 'stage' AND to_stage IN (` + placeholders(max(len(engaged), 1)) + `)) THEN at ELSE '' END),
-		max(CASE WHEN type = 'auto-reply' THEN at ELSE '' END)
+		max(CASE WHEN type = 'auto-reply' THEN at ELSE '' END),
+		max(CASE WHEN type = 'stage' THEN at ELSE '' END)
 		FROM events WHERE type IN ('reply','rsvp','stage','auto-reply') GROUP BY contact_id`
 	if len(engaged) == 0 {
 		engaged = append(engaged, "")
@@ -98,12 +100,12 @@ func (s *Store) Engagements(ctx context.Context) (map[int64]Engagement, error) {
 	out := map[int64]Engagement{}
 	for rows.Next() {
 		var id int64
-		var e, a string
-		if err := rows.Scan(&id, &e, &a); err != nil {
+		var e, a, st string
+		if err := rows.Scan(&id, &e, &a, &st); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		out[id] = Engagement{EngagedAt: parseTime(e), AutoRepliedAt: parseTime(a)}
+		out[id] = Engagement{EngagedAt: parseTime(e), AutoRepliedAt: parseTime(a), StageAt: parseTime(st)}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

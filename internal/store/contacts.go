@@ -14,7 +14,7 @@ import (
 
 const contactColumns = `id, COALESCE(email,''), first_name, last_name, title, organization, kind, phone,
 	street, city, region, postal_code, country, tags, fields, stage, notes, timezone,
-	source_file, source_row, missing, hold_until, created_at, updated_at`
+	source_file, source_row, missing, hold_until, created_at, updated_at, version`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -24,7 +24,7 @@ func scanContact(row scanner) (*contact.Contact, error) {
 	err := row.Scan(&c.ID, &c.Email, &c.FirstName, &c.LastName, &c.Title, &c.Organization, &c.Kind,
 		&c.Phone, &c.Address.Street, &c.Address.City, &c.Address.Region, &c.Address.PostalCode,
 		&c.Address.Country, &tags, &fields, &c.Stage, &c.Notes, &c.TimeZone, &c.Source.File,
-		&c.Source.Row, &c.Missing, &hold, &created, &updated)
+		&c.Source.Row, &c.Missing, &hold, &created, &updated, &c.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +195,19 @@ func (s *Store) updateContact(ctx context.Context, q querier, c *contact.Contact
 		return fmt.Errorf("update contact %s: %w", c.Label(), err)
 	}
 	return nil
+}
+
+// MarkMissing flags, in a transaction of its own, the contacts that came
+// from file but are not among seen; it returns how many. Imports flag them
+// as part of the import instead (Import.FlagMissing).
+func (s *Store) MarkMissing(ctx context.Context, file string, seen []string) (int, error) {
+	n := 0
+	err := s.tx(ctx, func(tx *txn) error {
+		gone, err := s.markMissing(ctx, tx, file, seen)
+		n = len(gone)
+		return err
+	})
+	return n, err
 }
 
 // markMissing flags the contacts that came from file (a spreadsheet

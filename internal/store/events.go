@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"rapport/internal/contact"
 )
@@ -62,6 +63,7 @@ type Move struct {
 	Reason    string // recorded in the history
 	MessageID string // the message that caused it, if any
 	Type      contact.EventType
+	At        time.Time // when it happened, for the history; zero means now
 }
 
 // ErrMoveRefused is returned by MoveStage for an automatic move the
@@ -105,5 +107,5 @@ func (s *Store) moveStage(ctx context.Context, tx *txn, id int64, m Move) (conta
 		typ = contact.EventStage
 	}
 	return from, true, s.insertEvent(ctx, tx, contact.Event{ContactID: id, Type: typ, From: from, To: m.To,
-		Auto: m.Auto, Detail: m.Reason, MessageID: m.MessageID})
+		Auto: m.Auto, Detail: m.Reason, MessageID: m.MessageID, At: m.At})
 }

@@ -26,13 +26,13 @@ type SendKey struct {
 var ErrJournaled = errors.New("already in the journal")
 
 const sendColumns = `id, campaign, step, contact_id, round, channel, email, state, message_id, subject,
-	attempts, next_attempt_at, last_error, response, created_at, updated_at, sent_at`
+	attempts, next_attempt_at, last_error, response, created_at, updated_at, sent_at, owner`
 
 func scanSend(row scanner) (*contact.Send, error) {
 	var s contact.Send
 	var round, channel, next, created, updated, sent string
 	err := row.Scan(&s.ID, &s.Campaign, &s.Step, &s.ContactID, &round, &channel, &s.Email, &s.State,
-		&s.MessageID, &s.Subject, &s.Attempts, &next, &s.LastError, &s.Response, &created, &updated, &sent)
+		&s.MessageID, &s.Subject, &s.Attempts, &next, &s.LastError, &s.Response, &created, &updated, &sent, &s.Owner)
 	if err != nil {
 		return nil, err
 	}
@@ -42,27 +42,28 @@ func scanSend(row scanner) (*contact.Send, error) {
 }
 
 // Claim is the last step before a message goes out. In one immediate
-// transaction it re-reads the contact (its address, stage, time zone and
-// out-of-office hold), lets check refuse it (a reply or an
-// opt-out that arrived a second ago), and commits the journal row as
-// "sending" with its Message-ID. Only a new row, a "planned" row or a
-// "deferred" row can be claimed; any other state returns ErrJournaled.
-// A deferred row keeps its Message-ID: the earlier attempt was refused, so
-// the same ID is safe and keeps the thread.
-func (s *Store) Claim(ctx context.Context, k SendKey, p Pending, check func(*contact.Contact) error) (*contact.Send, error) {
+// transaction it re-reads the contact (its address, stage, time zone,
+// out-of-office hold and missing flag), the campaign's state and the
+// account's pause (see Recheck), lets check refuse (a reply or an opt-out
+// that arrived a second ago, a campaign paused from another window), and
+// commits the journal row as "sending" with its Message-ID and owner. Only
+// a new row, a "planned" row or a "deferred" row can be claimed; any other
+// state returns ErrJournaled. A deferred row keeps its Message-ID: the
+// earlier attempt was refused, so the same ID is safe and keeps the thread.
+func (s *Store) Claim(ctx context.Context, k SendKey, p Pending, check func(Recheck) error) (*contact.Send, error) {
 	return s.RecordAndClaim(ctx, nil, k, p, check)
 }
 
-// claimChecked re-reads the contact, asks check, and claims. A refusal by
-// check is returned as refused, not as err, so the transaction can still
-// commit what else it holds.
-func (s *Store) claimChecked(ctx context.Context, tx *txn, k SendKey, p Pending, check func(*contact.Contact) error) (out *contact.Send, refused, err error) {
-	c, err := s.contactForCheck(ctx, tx, k.ContactID)
+// claimChecked rechecks, asks check, and claims. A refusal by check is
+// returned as refused, not as err, so the transaction can still commit
+// what else it holds.
+func (s *Store) claimChecked(ctx context.Context, tx *txn, k SendKey, p Pending, check func(Recheck) error) (out *contact.Send, refused, err error) {
+	rc, err := s.recheck(ctx, tx, k.ContactID, k.Campaign)
 	if err != nil {
 		return nil, nil, err
 	}
 	if check != nil {
-		if refused := check(c); refused != nil {
+		if refused := check(rc); refused != nil {
 			return nil, &RefusedError{Err: refused}, nil
 		}
 	}
@@ -87,6 +88,7 @@ type Pending struct {
 	Email     string
 	MessageID string
 	Subject   string
+	Owner     string // the claiming process's sender-lock token
 }
 
 func (s *Store) claim(ctx context.Context, tx *txn, k SendKey, p Pending) (*contact.Send, error) {
@@ -98,14 +100,14 @@ func (s *Store) claim(ctx context.Context, tx *txn, k SendKey, p Pending) (*cont
 	// row exists is it read.
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO sends (campaign, step, contact_id, round, channel, email, state,
-		message_id, subject, attempts, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?,?)
+		message_id, subject, attempts, created_at, updated_at, owner) VALUES (?,?,?,?,?,?,?,?,?,1,?,?,?)
 		ON CONFLICT (campaign, step, contact_id, round) DO NOTHING RETURNING id`,
 		k.Campaign, k.Step, k.ContactID, k.Round, p.Channel, p.Email, contact.SendSending, p.MessageID, p.Subject,
-		fmtTime(now), fmtTime(now)).Scan(&id)
+		fmtTime(now), fmtTime(now), p.Owner).Scan(&id)
 	if err == nil {
 		return &contact.Send{ID: id, Campaign: k.Campaign, Step: k.Step, ContactID: k.ContactID, Round: k.Round,
 			Channel: p.Channel, Email: p.Email, State: contact.SendSending, MessageID: p.MessageID, Subject: p.Subject,
-			Attempts: 1, CreatedAt: now, UpdatedAt: now}, nil
+			Attempts: 1, CreatedAt: now, UpdatedAt: now, Owner: p.Owner}, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("journal %s/%s for contact %d: %w", k.Campaign, k.Step, k.ContactID, err)
@@ -128,11 +130,12 @@ func (s *Store) reclaim(ctx context.Context, tx *txn, k SendKey, p Pending, now 
 		p.MessageID = old.MessageID
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, email=?, message_id=?, subject=?, attempts=attempts+1,
-		updated_at=? WHERE id=?`, contact.SendSending, p.Email, p.MessageID, p.Subject, fmtTime(now), old.ID)
+		updated_at=?, owner=? WHERE id=?`, contact.SendSending, p.Email, p.MessageID, p.Subject, fmtTime(now), p.Owner, old.ID)
 	if err != nil {
 		return nil, fmt.Errorf("journal %s/%s for contact %d: %w", k.Campaign, k.Step, k.ContactID, err)
 	}
 	old.State, old.Email, old.MessageID, old.Subject, old.UpdatedAt = contact.SendSending, p.Email, p.MessageID, p.Subject, now
+	old.Owner = p.Owner
 	old.Attempts++
 	return old, nil
 }
@@ -234,17 +237,45 @@ func (s *Store) FirstSentAt(ctx context.Context, contactID int64) (time.Time, er
 	return parseTime(at.String), nil
 }
 
-// contactForCheck reads what the check before a send looks at: the
-// contact's address, stage and out-of-office hold (not its custom fields,
-// whose decoding would cost more than the rest of a claim).
-func (s *Store) contactForCheck(ctx context.Context, tx *txn, id int64) (*contact.Contact, error) {
+// Recheck is what the last look before a send reads, in one query: the
+// contact as it is now (address, stage, out-of-office hold, time zone,
+// missing flag and version — not its custom fields, whose
+// decoding would cost more than the rest of a claim), the campaign's state
+// and the account's pause.
+type Recheck struct {
+	Contact       *contact.Contact
+	CampaignState string // draft, active, paused, done
+	SendingPaused string // why all sending is paused; "" when it is not
+}
+
+const recheckQuery = `SELECT COALESCE(c.email,''), c.stage, c.hold_until, c.timezone, c.missing, c.version,
+	COALESCE((SELECT state FROM campaigns WHERE name = ?), 'draft'),
+	COALESCE((SELECT value FROM settings WHERE key = '` + keySendingPaused + `'), '')
+	FROM contacts c WHERE c.id = ?`
+
+// Recheck reads what must still hold for a claimed note to go out; the
+// sender calls it once the connection is up, right before MAIL FROM.
+func (s *Store) Recheck(ctx context.Context, contactID int64, campaign string) (Recheck, error) {
+	st, err := s.prepared(ctx, recheckQuery) // once per note: parsing it cost more than running it
+	if err != nil {
+		return Recheck{}, wrapErr(err, "recheck contact %d", contactID)
+	}
+	rc, err := scanRecheck(st.QueryRowContext(ctx, campaign, contactID), contactID)
+	return rc, wrapErr(err, "recheck contact %d", contactID)
+}
+
+func (s *Store) recheck(ctx context.Context, tx *txn, contactID int64, campaign string) (Recheck, error) {
+	return scanRecheck(tx.QueryRowContext(ctx, recheckQuery, campaign, contactID), contactID)
+}
+
+func scanRecheck(row *sql.Row, id int64) (Recheck, error) {
 	c := &contact.Contact{ID: id}
+	rc := Recheck{Contact: c}
 	var hold string
-	err := tx.QueryRowContext(ctx, "SELECT COALESCE(email,''), stage, hold_until, timezone FROM contacts WHERE id = ?", id).
-		Scan(&c.Email, &c.Stage, &hold, &c.TimeZone)
+	err := row.Scan(&c.Email, &c.Stage, &hold, &c.TimeZone, &c.Missing, &c.Version, &rc.CampaignState, &rc.SendingPaused)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return rc, fmt.Errorf("contact %d: %w", id, ErrNotFound)
 	}
 	c.HoldUntil = parseTime(hold)
-	return c, err
+	return rc, err
 }

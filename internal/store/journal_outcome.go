@@ -18,6 +18,12 @@ type Outcome struct {
 	Why      string            // the error, for deferred, failed, unknown and released rows
 	Next     time.Time         // deferred: when to try again
 	Bounce   bool              // failed: the address itself was refused; the contact bounces
+	// At is when it happened: for sent, the moment the server accepted
+	// the note (what a follow-up's delay counts from). Zero means now.
+	At time.Time
+	// Subject, when not empty, replaces the claimed subject: the note was
+	// written again from a contact that changed after the claim.
+	Subject string
 	// Send is the claimed row as Claim returned it, when the caller has it:
 	// it saves reading it back.
 	Send *contact.Send
@@ -28,13 +34,22 @@ func (s *Store) Record(ctx context.Context, o Outcome) error {
 	return s.tx(ctx, func(tx *txn) error { return s.record(ctx, tx, o) })
 }
 
+// RecordAll applies several outcomes in one transaction (one disk sync).
+func (s *Store) RecordAll(ctx context.Context, done []Outcome) error {
+	if len(done) == 0 {
+		return nil
+	}
+	_, err := s.RecordAndClaimBatch(ctx, done, nil)
+	return err
+}
+
 // RecordAndClaim records the outcome of one send and claims the next in a
 // single transaction: one disk sync per message instead of two, which is
 // what lets a batch go out as fast as the server takes it. done and next
 // may each be nil. As with Claim, check refuses the next contact inside
 // the transaction; then done is still recorded and the check's error
 // returned.
-func (s *Store) RecordAndClaim(ctx context.Context, done *Outcome, k SendKey, p Pending, check func(*contact.Contact) error) (*contact.Send, error) {
+func (s *Store) RecordAndClaim(ctx context.Context, done *Outcome, k SendKey, p Pending, check func(Recheck) error) (*contact.Send, error) {
 	var out *contact.Send
 	var refused error
 	err := s.tx(ctx, func(tx *txn) error {
@@ -57,7 +72,7 @@ func (s *Store) RecordAndClaim(ctx context.Context, done *Outcome, k SendKey, p 
 type ClaimRequest struct {
 	Key     SendKey
 	Pending Pending
-	Check   func(*contact.Contact) error
+	Check   func(Recheck) error
 }
 
 // Claimed is what became of one ClaimRequest: the claimed row, or why it
@@ -105,11 +120,18 @@ func (s *Store) record(ctx context.Context, tx *txn, o Outcome) error {
 			return fmt.Errorf("send %d: %w", o.SendID, ErrNotFound)
 		}
 		if err != nil {
-			return err
+			return wrapErr(err, "read note %d", o.SendID)
 		}
 	}
+	return wrapErr(s.recordRow(ctx, tx, sd, o), "record that note %d (%s/%s to %s) is %s", sd.ID, sd.Campaign, sd.Step, sd.Email, o.State)
+}
+
+func (s *Store) recordRow(ctx context.Context, tx *txn, sd *contact.Send, o Outcome) error {
 	var err error
 	now := s.now()
+	if !o.At.IsZero() {
+		now = fmtTime(o.At)
+	}
 	switch o.State {
 	case contact.SendSent, contact.SendPrinted:
 		return s.recordDone(ctx, tx, sd, o, now)
@@ -130,22 +152,29 @@ func (s *Store) record(ctx context.Context, tx *txn, o Outcome) error {
 }
 
 func (s *Store) recordDone(ctx context.Context, tx *txn, sd *contact.Send, o Outcome, now string) error {
+	if o.Subject != "" && o.Subject != sd.Subject {
+		if _, err := tx.ExecContext(ctx, `UPDATE sends SET subject=? WHERE id=?`, o.Subject, sd.ID); err != nil {
+			return err
+		}
+		sd.Subject = o.Subject
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE sends SET state=?, response=?, last_error='', sent_at=?, updated_at=? WHERE id=?`,
 		o.State, o.Response, now, now, sd.ID); err != nil {
 		return err
 	}
-	e := contact.Event{ContactID: sd.ContactID, Type: contact.EventSent, Auto: true, MessageID: sd.MessageID,
+	at := parseTime(now)
+	e := contact.Event{ContactID: sd.ContactID, Type: contact.EventSent, Auto: true, MessageID: sd.MessageID, At: at,
 		Detail: fmt.Sprintf("sent %s/%s to %s: %s", sd.Campaign, sd.Step, sd.Email, sd.Subject)}
 	why := "first note sent"
 	if o.State == contact.SendPrinted {
-		e = contact.Event{ContactID: sd.ContactID, Type: contact.EventPrinted, Auto: true,
+		e = contact.Event{ContactID: sd.ContactID, Type: contact.EventPrinted, Auto: true, At: at,
 			Detail: fmt.Sprintf("letter %s/%s printed to %s", sd.Campaign, sd.Step, o.Response)}
 		why = "letter printed"
 	}
 	if err := s.insertEvent(ctx, tx, e); err != nil {
 		return err
 	}
-	return s.autoMove(ctx, tx, sd.ContactID, contact.StageContacted, why, e.MessageID)
+	return s.autoMoveAt(ctx, tx, sd.ContactID, contact.StageContacted, why, e.MessageID, at)
 }
 
 func (s *Store) recordFailed(ctx context.Context, tx *txn, sd *contact.Send, o Outcome, now string) error {
@@ -207,15 +236,24 @@ const (
 // ErrNotUncertain is returned when resolving a row whose outcome is known.
 var ErrNotUncertain = errors.New("not waiting for a decision")
 
+// ErrInFlight is returned when resolving a note that a live rapport
+// process is sending right now: its outcome will be known in a moment.
+var ErrInFlight = errors.New("it is being sent right now; its outcome is recorded the moment the server answers")
+
 // Resolve applies the user's decision to an uncertain ("sending" or
-// "unknown") row.
-func (s *Store) Resolve(ctx context.Context, id int64, d Decision) error {
+// "unknown") row. liveOwner is the sender-lock token of the process that
+// sends now ("" when none): its "sending" rows are in flight, not
+// uncertain, and are refused with ErrInFlight.
+func (s *Store) Resolve(ctx context.Context, id int64, d Decision, liveOwner string) error {
 	sd, err := s.Send(ctx, id)
 	if err != nil {
 		return err
 	}
+	if sd.InFlight(liveOwner) {
+		return fmt.Errorf("note %d: %w", id, ErrInFlight)
+	}
 	if !sd.State.Uncertain() {
-		return fmt.Errorf("send %d is %s: %w", id, sd.State, ErrNotUncertain)
+		return fmt.Errorf("note %d is %s: %w", id, sd.State, ErrNotUncertain)
 	}
 	switch d {
 	case DecideSent:
@@ -232,7 +270,13 @@ func (s *Store) Resolve(ctx context.Context, id int64, d Decision) error {
 // pipeline does not allow (backwards, out of a side stage) is skipped
 // silently, as it is not an error that the contact has moved on.
 func (s *Store) autoMove(ctx context.Context, tx *txn, contactID int64, to contact.Stage, why, msgID string) error {
-	_, _, err := s.moveStage(ctx, tx, contactID, Move{To: to, Auto: true, Reason: why, MessageID: msgID})
+	return s.autoMoveAt(ctx, tx, contactID, to, why, msgID, time.Time{})
+}
+
+// autoMoveAt is autoMove dated at (zero: now), so that a stage move caused
+// by a send is not listed before the send.
+func (s *Store) autoMoveAt(ctx context.Context, tx *txn, contactID int64, to contact.Stage, why, msgID string, at time.Time) error {
+	_, _, err := s.moveStage(ctx, tx, contactID, Move{To: to, Auto: true, Reason: why, MessageID: msgID, At: at})
 	if errors.Is(err, ErrMoveRefused) {
 		return nil
 	}

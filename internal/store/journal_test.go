@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,8 +73,8 @@ func TestClaimRereadsTheContact(t *testing.T) {
 	s.MoveStage(ctx, c.ID, Move{To: contact.StageReplied, Auto: true, Reason: "reply"})
 	refuse := errors.New("replied")
 	_, err := s.Claim(ctx, SendKey{Campaign: "c", Step: "follow-up", ContactID: c.ID}, Pending{MessageID: "x@me.test"},
-		func(c *contact.Contact) error {
-			if c.Stage == contact.StageReplied {
+		func(rc Recheck) error {
+			if rc.Contact.Stage == contact.StageReplied {
 				return refuse
 			}
 			return nil
@@ -100,10 +101,10 @@ func TestFailedRecipientBouncesTheContactAndOutboxDecisions(t *testing.T) {
 	maybe, _ := s.ContactByEmail(ctx, "maybe@clinic.test")
 	sd, _ = s.Claim(ctx, SendKey{Campaign: "c", Step: "s", ContactID: maybe.ID}, Pending{MessageID: "u@me.test"}, nil)
 	s.MarkUnknown(ctx, sd.ID, "connection lost after the final dot")
-	if err := s.Resolve(ctx, sd.ID, DecideResend); err != nil {
+	if err := s.Resolve(ctx, sd.ID, DecideResend, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Resolve(ctx, sd.ID, DecideDrop); !errors.Is(err, ErrNotUncertain) {
+	if err := s.Resolve(ctx, sd.ID, DecideDrop, ""); !errors.Is(err, ErrNotUncertain) {
 		t.Errorf("resolving a decided row: %v", err)
 	}
 	again, err := s.Claim(ctx, SendKey{Campaign: "c", Step: "s", ContactID: maybe.ID}, Pending{MessageID: "new@me.test"}, nil)
@@ -125,5 +126,78 @@ func TestPauseSending(t *testing.T) {
 	s.ResumeSending(ctx)
 	if _, _, paused, _ := s.SendingPaused(ctx); paused {
 		t.Error("still paused")
+	}
+}
+
+func TestANoteBeingSentIsNeverOfferedForADecision(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	importRows(t, s, ImportMeta{File: "a.csv"}, contact.Contact{Email: "lee@clinic.test"})
+	c, _ := s.ContactByEmail(ctx, "lee@clinic.test")
+	sd, err := s.Claim(ctx, SendKey{Campaign: "intro", Step: "intro", ContactID: c.ID},
+		Pending{Email: c.Email, MessageID: "m1@me.test", Owner: "4242:abc"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("while its sender is alive, resend is refused", func(t *testing.T) {
+		if err := s.Resolve(ctx, sd.ID, DecideResend, "4242:abc"); !errors.Is(err, ErrInFlight) {
+			t.Fatalf("resolve of an in-flight note = %v, want ErrInFlight", err)
+		}
+		got, _ := s.Send(ctx, sd.ID)
+		if got.State != contact.SendSending || !got.InFlight("4242:abc") {
+			t.Errorf("the row changed: %+v", got)
+		}
+	})
+	t.Run("after its sender died, the user decides", func(t *testing.T) {
+		if err := s.Resolve(ctx, sd.ID, DecideSent, "9999:other"); err != nil {
+			t.Fatalf("resolve after a crash: %v", err)
+		}
+	})
+}
+
+func TestASentNoteIsDatedWhenTheServerAcceptedIt(t *testing.T) {
+	ctx := context.Background()
+	s, clk := openTest(t)
+	importRows(t, s, ImportMeta{File: "a.csv"}, contact.Contact{Email: "lee@clinic.test"})
+	c, _ := s.ContactByEmail(ctx, "lee@clinic.test")
+	sd, _ := s.Claim(ctx, SendKey{Campaign: "intro", Step: "intro", ContactID: c.ID}, Pending{Email: c.Email, MessageID: "m1@me.test"}, nil)
+	accepted := clk.Now().Add(2 * time.Second)
+	clk.Add(2 * time.Hour) // recorded much later, as after a pacing wait
+	if err := s.Record(ctx, Outcome{SendID: sd.ID, State: contact.SendSent, Response: "250 ok", At: accepted}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Send(ctx, sd.ID)
+	if !got.SentAt.Equal(accepted.UTC().Truncate(time.Millisecond)) {
+		t.Errorf("sent_at = %v, want the server's acceptance %v", got.SentAt, accepted)
+	}
+	h, _ := s.History(ctx, c.ID)
+	for _, e := range h {
+		if (e.Type == contact.EventSent || e.Type == contact.EventStage) && !e.At.Equal(got.SentAt) {
+			t.Errorf("history %s at %v, want %v", e.Type, e.At, got.SentAt)
+		}
+	}
+}
+
+func TestABusyDatabaseSaysWhatToDo(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	other, err := Open(ctx, s.Path(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.db.SetMaxOpenConns(1) // so the short timeout below is the one used
+	if _, err := other.db.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+		t.Fatal(err)
+	}
+	conn, _ := s.db.Conn(ctx) // another process's long write
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "ROLLBACK")
+	err = other.Record(ctx, Outcome{SendID: 1, State: contact.SendSent})
+	if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "try again") {
+		t.Fatalf("a locked store gives %v, want ErrBusy saying what to do", err)
 	}
 }

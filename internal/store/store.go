@@ -29,9 +29,8 @@ var migrations embed.FS
 type Store struct {
 	db   *sql.DB
 	path string
-	// Now is the store's clock; tests replace it. Every timestamp the store
-	// writes comes from it.
-	Now func() time.Time
+	// clock is Options.Now: every timestamp the store writes comes from it.
+	clock func() time.Time
 	// Pipeline decides which automatic stage moves are allowed.
 	Pipeline contact.Pipeline
 	stmts    stmts
@@ -41,6 +40,9 @@ type Store struct {
 type Options struct {
 	Now      func() time.Time  // defaults to time.Now
 	Pipeline *contact.Pipeline // defaults to contact.DefaultPipeline()
+	// BusyTimeout is how long a write waits for another process's write
+	// before it fails with ErrBusy; zero means 10 seconds.
+	BusyTimeout time.Duration
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -51,15 +53,19 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 			return nil, fmt.Errorf("open store %s: %w", path, err)
 		}
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+	busy := 10 * time.Second
+	if opts != nil && opts.BusyTimeout > 0 {
+		busy = opts.BusyTimeout
+	}
+	dsn := "file:" + path + "?_pragma=busy_timeout(" + strconv.FormatInt(busy.Milliseconds(), 10) + ")&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, Now: time.Now, Pipeline: contact.DefaultPipeline()}
+	s := &Store{db: db, path: path, clock: time.Now, Pipeline: contact.DefaultPipeline()}
 	if opts != nil && opts.Now != nil {
-		s.Now = opts.Now
+		s.clock = opts.Now
 	}
 	if opts != nil && opts.Pipeline != nil {
 		s.Pipeline = *opts.Pipeline
@@ -122,13 +128,13 @@ func (s *Store) apply(ctx context.Context, name string, version int) error {
 func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return asBusy(err)
 	}
 	if err := fn(&txn{s: s, tx: tx}); err != nil {
 		tx.Rollback()
-		return err
+		return asBusy(err)
 	}
-	return tx.Commit()
+	return wrapErr(tx.Commit(), "commit")
 }
 
 // timeLayout is fixed-width so that timestamps sort as text.
@@ -152,7 +158,10 @@ func parseTime(s string) time.Time {
 	return t
 }
 
-func (s *Store) now() string { return fmtTime(s.Now()) }
+// Now is the store's clock (Options.Now).
+func (s *Store) Now() time.Time { return s.clock() }
+
+func (s *Store) now() string { return fmtTime(s.clock()) }
 
 // placeholders returns "?,?,?" for n values.
 func placeholders(n int) string {

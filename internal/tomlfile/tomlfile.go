@@ -18,6 +18,7 @@ import (
 type File struct {
 	Path string
 	src  string
+	md   toml.MetaData
 }
 
 // Problem is something wrong at a place in a file.
@@ -58,6 +59,7 @@ func Decode(path, src string, v any) (*File, error) {
 	if err != nil {
 		return nil, f.decodeError(err)
 	}
+	f.md = md
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0].String()
 		return nil, f.Problem(k, fmt.Sprintf("unknown key %q (check its spelling and the section it is in)", lastPart(k)))
@@ -75,6 +77,13 @@ func (f *File) decodeError(err error) error {
 		return &Problem{Path: f.Path, Line: pe.Position.Line, Key: pe.LastKey, Msg: msg}
 	}
 	return &Problem{Path: f.Path, Msg: err.Error()}
+}
+
+// Defined reports whether the dotted key ("sending.min_gap") is written in
+// the file, so that an explicit zero is told apart from a key left out:
+// only a key left out takes a default.
+func (f *File) Defined(key string) bool {
+	return f != nil && f.md.IsDefined(strings.Split(key, ".")...)
 }
 
 // Problem returns a *Problem about key (dotted, as in "sending.window"),
@@ -105,6 +114,8 @@ func (f *File) Line(key string) int {
 				n := counts[name]
 				counts[name]++
 				table = append(table, fmt.Sprint(n))
+			} else {
+				table = inArray(table, counts)
 			}
 			if matches(table, want, true) {
 				tableLine = i + 1
@@ -123,6 +134,17 @@ func (f *File) Line(key string) int {
 	return tableLine
 }
 
+// inArray places a sub-table of an array table under the entry it belongs
+// to: [steps.event] after the second [[steps]] is steps.1.event.
+func inArray(table []string, counts map[string]int) []string {
+	for k := len(table) - 1; k > 0; k-- {
+		if n := counts[strings.Join(table[:k], ".")]; n > 0 {
+			return append(append(append([]string{}, table[:k]...), fmt.Sprint(n-1)), table[k:]...)
+		}
+	}
+	return table
+}
+
 // matches compares a located key path with the wanted one; numeric parts of
 // the located path (array-table indexes) may be absent from want. With
 // prefix, have only needs to be a prefix of want (a table header).
@@ -132,6 +154,9 @@ func matches(have, want []string, prefix bool) bool {
 		if j < len(want) && h == want[j] {
 			j++
 			continue
+		}
+		if isIndex(h) && j < len(want) && isIndex(want[j]) {
+			return false // another entry of the same array
 		}
 		if isIndex(h) {
 			continue

@@ -72,3 +72,13 @@ func TestLineFindsKeysInTablesAndArrayTables(t *testing.T) {
 		}
 	}
 }
+
+func TestSubTableOfAnArrayEntry(t *testing.T) {
+	f := &File{Path: "c.toml", src: "[[steps]]\nid = \"a\"\n[steps.event]\nstart = \"x\"\n[[steps]]\nid = \"b\"\n[steps.event]\nstart = \"y\"\n"}
+	for key, want := range map[string]int{"steps.0.event.start": 4, "steps.1.event.start": 8, "steps.1.event.end": 7,
+		"steps.event.start": 4, "steps.0": 1, "steps.1": 5, "steps.0.event": 3} {
+		if got := f.Line(key); got != want {
+			t.Errorf("Line(%s) = %d, want %d", key, got, want)
+		}
+	}
+}
