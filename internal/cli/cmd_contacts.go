@@ -135,9 +135,9 @@ func printContacts(a *app, list []*contact.Contact) {
 		slices.Sort(missing)
 		files := strings.Join(slices.Compact(missing), ", ")
 		if len(missing) == 1 {
-			a.say("1 contact is missing from the spreadsheet it came from (%s): its row was removed. It is kept, with its history; put the row back to clear the mark.", files)
+			a.say("1 contact is missing from the spreadsheet it came from (%s): its row was removed. It is kept, with its history, and no note goes to it until the row is back.", files)
 		} else {
-			a.say("%d contacts are missing from the spreadsheets they came from (%s): their rows were removed. They are kept, with their history; put a row back to clear its mark.", len(missing), files)
+			a.say("%d contacts are missing from the spreadsheets they came from (%s): their rows were removed. They are kept, with their history, and no note goes to them until their rows are back.", len(missing), files)
 		}
 	}
 }

@@ -26,7 +26,7 @@ func printImport(a *app, rep *sheet.Report, kinds []string) {
 		verb = "would import (dry run: nothing was changed)"
 	}
 	a.say("%s: %s", verb, from)
-	a.say("  %d rows read: %d new, %d updated, %d unchanged, %d skipped", rep.Read, rep.Created, rep.Updated, rep.Unchanged, rep.Skipped)
+	a.say("  %s read: %d new, %d updated, %d unchanged, %d skipped", plural(rep.Read, "row"), rep.Created, rep.Updated, rep.Unchanged, rep.Skipped)
 	printChanges(a, rep)
 	printOtherKinds(a, rep.OtherKinds, kinds, rep.DryRun)
 	printMissing(a, rep)
@@ -163,9 +163,9 @@ func printMissing(a *app, rep *sheet.Report) {
 		return
 	}
 	if rep.DryRun {
-		a.say("\nNo longer in %s; they would be kept, with their history, and marked \"missing from its sheet\":", rep.File)
+		a.say("\nNo longer in %s; they would be kept, with their history, marked \"missing from its sheet\", and sent nothing until their rows are back:", rep.File)
 	} else {
-		a.say("\nNo longer in %s; kept, with their history, and marked \"missing from its sheet\":", rep.File)
+		a.say("\nNo longer in %s; kept, with their history, marked \"missing from its sheet\", and sent nothing until their rows are back:", rep.File)
 	}
 	for _, m := range rep.Missing {
 		a.say("  %s (was row %d)", nameAndEmail(m.Contact, m.Email), m.Row)

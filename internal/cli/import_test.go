@@ -155,7 +155,7 @@ func TestManualImportOfASourceFlagsRemovedRows(t *testing.T) {
 	u.run("import", sheet)
 	os.WriteFile(sheet, []byte("Email,Name,Type\nann@a.test,Ann Ames,GP\ncy@c.test,Cy Cole,LCSW\n"), 0o644)
 	dry, _, _ := u.run("import", sheet, "--dry-run")
-	mustSay(t, dry, "No longer in sources.csv; they would be kept, with their history, and marked \"missing from its sheet\":\n  Bo Bell <bo@b.test> (was row 3)")
+	mustSay(t, dry, "No longer in sources.csv; they would be kept, with their history, marked \"missing from its sheet\", and sent nothing until their rows are back:\n  Bo Bell <bo@b.test> (was row 3)")
 	var rep struct {
 		Missing []struct{ Email string }
 	}
