@@ -10,6 +10,7 @@ import (
 
 	"rapport/internal/contact"
 	"rapport/internal/dispatch"
+	"rapport/internal/sheet"
 	"rapport/internal/store"
 )
 
@@ -252,9 +253,10 @@ func printContact(a *app, c *contact.Contact) {
 	}
 	line("Notes", c.Notes)
 	line("Time zone", c.TimeZone)
-	line("Source", fmt.Sprintf("%s row %d", c.Source.File, c.Source.Row))
+	unit := sheet.UnitOf(c.Source.File)
+	line("Source", fmt.Sprintf("%s %s %d", c.Source.File, unit, c.Source.Row))
 	if c.Missing {
-		line("Warning", "this contact's row is no longer in its spreadsheet")
+		line("Warning", "this contact's "+unit+" is no longer in its file")
 	}
 }
 

@@ -23,7 +23,7 @@ func cmdImport() *command {
 	return &command{
 		name:    "import",
 		args:    "FILE [--sheet NAME] [--map 'Column=field']... [--tag T]... [--kind K] [--overwrite] [--dry-run]",
-		summary: "import contacts from an .xlsx or .csv spreadsheet",
+		summary: "import contacts from an .xlsx or .csv spreadsheet, or a .vcf contacts export",
 		help: `Reads your spreadsheet, whatever its shape: headers are matched by meaning
 ("E-mail", "Email Address", "Given Name", "Practice", "Zip"...), every other
 column becomes a custom field your templates can use. Each row that cannot be
@@ -37,12 +37,21 @@ added by hand) only has its empty fields filled. --overwrite lets this file's
 values replace theirs. Try --dry-run first: it lists every field that would
 change, as "field: old → new".
 
-Fields for --map: email, first_name, last_name, name, title, organization,
+A contacts export from Outlook, Apple Contacts or Google Contacts (a .vcf
+file, vCard 2.1, 3.0 or 4.0) is read card by card, under the same rules: the
+preferred email is the key and the others are kept in other_emails; the name,
+a title such as Dr. or Pastor, organization, job title, phones, postal
+address, notes and categories (as tags, and as the kind when one names it)
+are taken; photos are skipped. Problems are reported by the card's position
+in the file and its name.
+
+Fields for --map (spreadsheets only): email, first_name, last_name, name, title, organization,
 kind, phone, street, street2, city, region, postal_code, country, tags, notes,
 timezone, stage, fields.KEY (a custom field), or "-" to ignore a column.`,
 		example: "rapport import contacts.xlsx --dry-run\n" +
 			"rapport import referral-sources.csv --tag 2026 --kind physician\n" +
 			"rapport import clinics.csv --overwrite --dry-run\n" +
+			"rapport import contacts.vcf --kind therapist --dry-run\n" +
 			"rapport import old-crm.xlsx --sheet Contacts --map 'Office Email=email' --map 'Doc=name'",
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVar(&o.Sheet, "sheet", "", "the sheet to read (default: the first with an email or name column)")
@@ -53,7 +62,7 @@ timezone, stage, fields.KEY (a custom field), or "-" to ignore a column.`,
 			fs.BoolVar(&o.DryRun, "dry-run", false, "report what would happen, field by field; change nothing")
 		},
 		run: func(ctx context.Context, a *app, args []string) error {
-			if err := wantArgs(args, 1, 1, "the spreadsheet to import"); err != nil {
+			if err := wantArgs(args, 1, 1, "the spreadsheet or .vcf file to import"); err != nil {
 				return err
 			}
 			o.Map, o.Tags = mapping, tags
@@ -149,14 +158,25 @@ func samePath(a, b string) bool {
 	return absA == absB
 }
 
-func describeRow(e sheet.RowError) string {
+// describeRow says where a skipped row or a note is: "row 7, column
+// "Email"", or for a vCard file "card 3 (Priya Nair), EMAIL", since a
+// card's position alone does not tell which one it is.
+func describeRow(e sheet.RowError, unit string) string {
 	if e.Row == 0 {
 		return e.Message
 	}
-	if e.Column == "" {
-		return fmt.Sprintf("row %d: %s", e.Row, e.Message)
+	where := fmt.Sprintf("%s %d", unit, e.Row)
+	if e.Contact != "" {
+		where += " (" + e.Contact + ")"
 	}
-	return fmt.Sprintf("row %d, column %q: %s", e.Row, e.Column, e.Message)
+	switch {
+	case e.Column == "":
+	case unit == "card":
+		where += ", " + e.Column
+	default:
+		where += fmt.Sprintf(", column %q", e.Column)
+	}
+	return where + ": " + e.Message
 }
 
 // progress is a bar on a terminal, and nothing otherwise.

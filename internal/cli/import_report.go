@@ -26,20 +26,24 @@ func printImport(a *app, rep *sheet.Report, kinds []string) {
 		verb = "would import (dry run: nothing was changed)"
 	}
 	a.say("%s: %s", verb, from)
-	a.say("  %s read: %d new, %d updated, %d unchanged, %d skipped", plural(rep.Read, "row"), rep.Created, rep.Updated, rep.Unchanged, rep.Skipped)
+	a.say("  %s read: %d new, %d updated, %d unchanged, %d skipped", plural(rep.Read, rep.Unit()), rep.Created, rep.Updated, rep.Unchanged, rep.Skipped)
 	printChanges(a, rep)
-	printOtherKinds(a, rep.OtherKinds, kinds, rep.DryRun)
+	printOtherKinds(a, rep, kinds)
 	printMissing(a, rep)
 	if len(rep.Errors) > 0 {
-		a.say("\nSkipped rows (fix them in the spreadsheet and import it again):")
+		if rep.Unit() == "card" {
+			a.say("\nSkipped cards (fix them in your address book, export the contacts again and import the new file):")
+		} else {
+			a.say("\nSkipped rows (fix them in the spreadsheet and import it again):")
+		}
 		for _, e := range rep.Errors {
-			a.say("  %s", describeRow(e))
+			a.say("  %s", describeRow(e, rep.Unit()))
 		}
 	}
 	if len(rep.Warnings) > 0 {
 		a.say("\nNotes:")
 		for _, e := range rep.Warnings {
-			a.say("  %s", describeRow(e))
+			a.say("  %s", describeRow(e, rep.Unit()))
 		}
 	}
 }
@@ -57,7 +61,7 @@ func printChanges(a *app, rep *sheet.Report) {
 	}
 	kept, keptFrom := 0, map[string]bool{}
 	for _, cc := range rep.Changes {
-		a.say("  row %d: %s", cc.Row, nameAndEmail(cc.Contact, cc.Email))
+		a.say("  %s %d: %s", rep.Unit(), cc.Row, nameAndEmail(cc.Contact, cc.Email))
 		for _, c := range cc.Changed {
 			a.say("    %s", shortChange(c))
 		}
@@ -124,7 +128,8 @@ func short(s string) string {
 
 // printOtherKinds lists the rows that became kind "other", by word, and
 // shows the lines that would sort them next time.
-func printOtherKinds(a *app, others []sheet.OtherKind, kinds []string, dry bool) {
+func printOtherKinds(a *app, rep *sheet.Report, kinds []string) {
+	others, dry := rep.OtherKinds, rep.DryRun
 	if len(others) == 0 {
 		return
 	}
@@ -134,14 +139,14 @@ func printOtherKinds(a *app, others []sheet.OtherKind, kinds []string, dry bool)
 		if rows[o.Word] == nil {
 			words = append(words, o.Word)
 		}
-		rows[o.Word] = append(rows[o.Word], fmt.Sprintf("row %d %s", o.Row, o.Contact))
+		rows[o.Word] = append(rows[o.Word], fmt.Sprintf("%s %d %s", rep.Unit(), o.Row, o.Contact))
 	}
 	verb := "were"
 	if dry {
 		verb = "would be"
 	}
 	a.say("\n%s %s imported with kind \"other\": their kind was not understood (the word is kept in the field kind_original):",
-		plural(len(others), "row"), verb)
+		plural(len(others), rep.Unit()), verb)
 	for _, w := range words {
 		list := rows[w]
 		if len(list) > 20 {
@@ -168,6 +173,6 @@ func printMissing(a *app, rep *sheet.Report) {
 		a.say("\nNo longer in %s; kept, with their history, marked \"missing from its sheet\", and sent nothing until their rows are back:", rep.File)
 	}
 	for _, m := range rep.Missing {
-		a.say("  %s (was row %d)", nameAndEmail(m.Contact, m.Email), m.Row)
+		a.say("  %s (was %s %d)", nameAndEmail(m.Contact, m.Email), rep.Unit(), m.Row)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"rapport/internal/contact"
 	"rapport/internal/store"
@@ -34,7 +35,10 @@ type ImportOptions struct {
 // Report is what an import did. Its JSON is the contract's import shape,
 // with a few more fields.
 type Report struct {
-	File      string     `json:"file"`
+	File string `json:"file"`
+	// Format is "xlsx", "csv" or "vcard". In a vCard file a row is a card,
+	// and its number the card's position in the file.
+	Format    string     `json:"format"`
 	Sheet     string     `json:"sheet,omitempty"`
 	Encoding  string     `json:"encoding,omitempty"`
 	Read      int        `json:"read"`
@@ -58,6 +62,25 @@ type Report struct {
 	// Seen are the rows' contact keys (emails, or postal keys), for
 	// flagging contacts that disappeared from a source.
 	Seen []string `json:"-"`
+}
+
+// Unit is what the file's rows are called in messages: "card" in a vCard
+// file, else "row".
+func (rep *Report) Unit() string {
+	if rep.Format == formatVCard.String() {
+		return formatVCard.unit()
+	}
+	return "row"
+}
+
+// UnitOf is what a row of the named file is called, by its extension:
+// "card" for a .vcf, else "row".
+func UnitOf(file string) string {
+	switch strings.ToLower(filepath.Ext(file)) {
+	case ".vcf", ".vcard":
+		return formatVCard.unit()
+	}
+	return "row"
 }
 
 // ContactChanges is what an import did to one contact it already had.
@@ -98,11 +121,11 @@ func Import(ctx context.Context, st *store.Store, path string, o ImportOptions) 
 		return nil, err
 	}
 	defer r.Close()
-	rep := &Report{File: filepath.Base(path), Sheet: r.Sheet(), Encoding: r.Encoding(), Columns: r.Columns(),
+	rep := &Report{File: filepath.Base(path), Format: r.Format(), Sheet: r.Sheet(), Encoding: r.Encoding(), Columns: r.Columns(),
 		DryRun: o.DryRun, Overwrite: o.Overwrite, Errors: []RowError{}, Warnings: []RowError{},
 		Changes: []ContactChanges{}, Missing: []MissingContact{}}
 	im, err := st.BeginImport(ctx, store.ImportMeta{File: rep.File, Sheet: rep.Sheet, Source: o.Source,
-		Overwrite: o.Overwrite, DryRun: o.DryRun})
+		Overwrite: o.Overwrite, DryRun: o.DryRun, Unit: r.Unit()})
 	if err != nil {
 		return nil, err
 	}

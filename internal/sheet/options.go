@@ -64,6 +64,9 @@ type RowError struct {
 	Row     int    `json:"row"`
 	Column  string `json:"column"`
 	Message string `json:"message"`
+	// Contact names the card of a vCard file, whose position alone does
+	// not tell the user which one it is; "" for spreadsheets.
+	Contact string `json:"contact,omitempty"`
 	key     string // the row's email, when it has a good one (see Reader.rowKey)
 }
 

@@ -42,6 +42,7 @@ type Reader struct {
 	zones    map[string]bool
 	wide     bool // a value right of the header has been reported
 	delim    rune // a CSV's delimiter; 0 for an XLSX
+	format   format
 	merges   mergeFill
 	others   []OtherKind
 }
@@ -72,10 +73,13 @@ func open(path string, opts Options) (*Reader, error) {
 		return nil, err
 	}
 	r := &Reader{file: filepath.Base(path), opts: opts, seen: map[string]int{},
-		postal: map[string]int{}, zones: map[string]bool{}}
-	if format == formatXLSX {
+		postal: map[string]int{}, zones: map[string]bool{}, format: format}
+	switch format {
+	case formatXLSX:
 		err = r.openXLSX(path, mt)
-	} else {
+	case formatVCard:
+		err = r.openVCard(path)
+	default:
 		err = r.openCSV(path, mt)
 	}
 	if err != nil {
@@ -128,6 +132,9 @@ func (r *Reader) Next() (contact.Contact, error) {
 		c, bad := r.build(num)
 		if bad != nil {
 			bad.key = r.rowKey()
+			if l, ok := r.src.(interface{ label() string }); ok {
+				bad.Contact = l.label()
+			}
 			return contact.Contact{}, bad
 		}
 		return c, nil
@@ -188,6 +195,13 @@ func (r *Reader) Columns() []Column {
 	}
 	return out
 }
+
+// Format is "xlsx", "csv" or "vcard".
+func (r *Reader) Format() string { return r.format.String() }
+
+// Unit is what the file's rows are called: "card" in a vCard file, else
+// "row".
+func (r *Reader) Unit() string { return r.format.unit() }
 
 // Sheet is the XLSX sheet being read; "" for a CSV.
 func (r *Reader) Sheet() string { return r.sheet }

@@ -250,16 +250,16 @@ func (b *builder) setKind() *RowError {
 // case, or for postal-only rows the same name and address. The first row
 // wins; the message names it so the user can compare the two.
 func (b *builder) unique() *RowError {
-	seen, key, what := b.r.seen, strings.ToLower(b.c.Email), "same email as row %d"
+	seen, key, what := b.r.seen, strings.ToLower(b.c.Email), "same email as "
 	if key == "" {
-		seen, key, what = b.r.postal, b.c.PostalKey(), "same name and postal address as row %d"
+		seen, key, what = b.r.postal, b.c.PostalKey(), "same name and postal address as "
 	}
 	if first, dup := seen[key]; dup {
 		col := ""
 		if b.c.Email != "" {
 			col = b.r.colHeader(fEmail)
 		}
-		return &RowError{Row: b.num, Column: col, Message: fmt.Sprintf(what, first)}
+		return &RowError{Row: b.num, Column: col, Message: fmt.Sprintf("%s%s %d", what, b.r.Unit(), first)}
 	}
 	seen[key] = b.num
 	return nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -15,7 +16,20 @@ type format int
 const (
 	formatCSV format = iota
 	formatXLSX
+	formatVCard
 )
+
+func (f format) String() string {
+	return [...]string{"csv", "xlsx", "vcard"}[f]
+}
+
+// unit is what a row of the format is called in messages.
+func (f format) unit() string {
+	if f == formatVCard {
+		return "card"
+	}
+	return "row"
+}
 
 var (
 	zipMagic      = []byte("PK\x03\x04")
@@ -35,6 +49,9 @@ func sniff(path string, limit int64) (format, error) {
 	if err != nil {
 		return 0, err
 	}
+	if vc, err := isVCard(path, head); vc || err != nil {
+		return formatVCard, err
+	}
 	switch {
 	case bytes.HasPrefix(head, zipMagic) || bytes.HasPrefix(head, emptyZipMagic):
 		return formatXLSX, checkZip(path)
@@ -46,6 +63,26 @@ func sniff(path string, limit int64) (format, error) {
 		return 0, errors.New("this is not a spreadsheet rapport can read; " + saveAs)
 	}
 	return formatCSV, nil
+}
+
+// isVCard recognizes a contacts export (.vcf) by its first line,
+// BEGIN:VCARD, whatever the file is called; a file named .vcf that does not
+// start so is refused, not read as a spreadsheet.
+func isVCard(path string, head []byte) (bool, error) {
+	text := head
+	if utf16Guess(head) != "" || bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		r, _ := vcardText(bytes.NewReader(head))
+		text, _ = io.ReadAll(r)
+	}
+	text = bytes.TrimLeft(bytes.TrimPrefix(text, []byte("\xEF\xBB\xBF")), " \t\r\n")
+	if len(text) >= 11 && bytes.EqualFold(text[:11], []byte("BEGIN:VCARD")) {
+		return true, nil
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".vcf", ".vcard":
+		return false, errors.New("this file is named like a contacts export (.vcf) but does not start with BEGIN:VCARD, so it is not one; export your contacts again as vCard")
+	}
+	return false, nil
 }
 
 func readHead(path string, n int) ([]byte, error) {

@@ -33,6 +33,9 @@ type ImportMeta struct {
 	// dispatch test) is gone.
 	Provided []string
 	DryRun   bool // do everything, then roll back
+	// Unit is what the file's rows are called in the contacts' history:
+	// "card" for a vCard file; "" means "row".
+	Unit string
 }
 
 // ImportCounts sums up an import.
@@ -126,7 +129,11 @@ func (s *Store) setSource(ctx context.Context, q querier, id int64, src contact.
 }
 
 func (im *Import) origin(row int) string {
-	return fmt.Sprintf("imported from %s row %d", im.meta.File, row)
+	unit := im.meta.Unit
+	if unit == "" {
+		unit = "row"
+	}
+	return fmt.Sprintf("imported from %s %s %d", im.meta.File, unit, row)
 }
 
 // existing reads back the stored contact a row is about, once the insert
