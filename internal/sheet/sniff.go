@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,7 +43,8 @@ var (
 // name: users rename files, and old systems export HTML or Excel 97 files
 // with whatever extension. Text is read as CSV.
 func sniff(path string, limit int64) (format, error) {
-	if _, err := fileSize(path, limit); err != nil {
+	size, err := fileSize(path, math.MaxInt64)
+	if err != nil {
 		return 0, err
 	}
 	head, err := readHead(path, 4096)
@@ -50,7 +52,14 @@ func sniff(path string, limit int64) (format, error) {
 		return 0, err
 	}
 	if vc, err := isVCard(path, head); vc || err != nil {
+		if err == nil && size > vcardBytes(limit) {
+			err = fmt.Errorf("the file is %d MB; rapport reads contacts exports up to %d MB (photos make them large): in Apple Contacts turn off Settings › vCard › Export photos in vCards, or export fewer contacts at a time",
+				size>>20, vcardBytes(limit)>>20)
+		}
 		return formatVCard, err
+	}
+	if _, err := fileSize(path, limit); err != nil {
+		return 0, err
 	}
 	switch {
 	case bytes.HasPrefix(head, zipMagic) || bytes.HasPrefix(head, emptyZipMagic):
@@ -64,6 +73,10 @@ func sniff(path string, limit int64) (format, error) {
 	}
 	return formatCSV, nil
 }
+
+// vcardBytes is the largest vCard file read: larger than a spreadsheet,
+// since its photos are skipped as they stream by rather than held.
+func vcardBytes(limit int64) int64 { return 4 * limit }
 
 // isVCard recognizes a contacts export (.vcf) by its first line,
 // BEGIN:VCARD, whatever the file is called; a file named .vcf that does not

@@ -234,3 +234,23 @@ func FuzzReadVCard(f *testing.F) {
 		readFuzz(t, writeFile(t, "fuzz.vcf", data))
 	})
 }
+
+func TestVCardWithLargePhotos(t *testing.T) {
+	card := func(name string, photo int) string {
+		return "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:" + name + "\r\nEMAIL:" + strings.ToLower(name) + "@clinic.test\r\n" +
+			"PHOTO;ENCODING=b;TYPE=JPEG:" + strings.Repeat("QUJD\r\n ", photo/8) + "\r\nEND:VCARD\r\n"
+	}
+	o := Options{MaxBytes: 1 << 20}
+	t.Run("photos larger than a spreadsheet may be are skipped as they stream by", func(t *testing.T) {
+		p := writeFile(t, "contacts.vcf", []byte(card("Anna", 1<<20)+card("Ben", 1<<20)+card("Cleo", 1<<20)))
+		if res := readAll(t, p, o); len(res.contacts) != 3 || len(res.errs) != 0 {
+			t.Errorf("contacts %d, errors %v", len(res.contacts), res.errs)
+		}
+	})
+	t.Run("a file too large even so says what to do", func(t *testing.T) {
+		p := writeFile(t, "contacts.vcf", []byte(card("Anna", 6<<20)))
+		if msg := openErr(t, p, o); !strings.Contains(msg, "the file is 5 MB; rapport reads contacts exports up to 4 MB (photos make them large): in Apple Contacts turn off") {
+			t.Error(msg)
+		}
+	})
+}
