@@ -8,15 +8,11 @@ package sheet
 //	go test -run '^$' -bench BenchmarkImportVCard -benchtime 3x -count 1 ./internal/sheet/
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-
-	"rapport/internal/store"
 )
 
 const benchCards = 2000
@@ -45,25 +41,6 @@ func benchVCardFile(b *testing.B) string {
 func BenchmarkImportVCard(b *testing.B) {
 	path := benchVCardFile(b)
 	info, _ := os.Stat(path)
-	ctx := context.Background()
 	b.SetBytes(info.Size())
-	b.ReportAllocs()
-	for b.Loop() {
-		b.StopTimer()
-		st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		rep, err := Import(ctx, st, path, ImportOptions{})
-		if err != nil || rep.Created != benchCards {
-			b.Fatalf("created %d of %d: %v %v", rep.Created, benchCards, err, rep.Errors)
-		}
-		b.StopTimer()
-		st.Close()
-		b.StartTimer()
-	}
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MB")
+	benchImport(b, path, benchCards)
 }
