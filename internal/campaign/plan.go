@@ -66,6 +66,8 @@ const (
 	CodeFailed    Code = "failed"   // a step failed for good
 	CodeLeft      Code = "left"     // no longer in the audience
 	CodeNoEmail   Code = "no-email" // an email step for a postal-only contact
+	CodeNoAddress Code = "no-address" // a letter step for a contact without a complete postal address
+	CodeUnmailed  Code = "unmailed"   // the previous step's print batch is not marked mailed yet
 	CodeDone      Code = "done"
 )
 
@@ -135,7 +137,7 @@ func (c *Campaign) applyCapacity(items []Item, o Options) {
 	}
 }
 
-func (c *Campaign) planOne(f *Facts, o Options) (Item, bool) {
+func (c *Campaign) planSteps(f *Facts, o Options) (Item, bool) {
 	ct := f.Contact
 	it := Item{Contact: ct}
 	first := c.firstSend(f)
@@ -244,7 +246,11 @@ func (c *Campaign) blocked(f *Facts, s *Step, first *contact.Send, o Options) (C
 func (c *Campaign) timing(f *Facts, it Item, o Options) Item {
 	at := o.Now
 	if it.Previous != nil && it.Index > 0 {
-		at = it.Step.After.After(it.Previous.SentAt.In(c.Location), o.Holidays)
+		from, ok := it.Previous.CountsFrom()
+		if !ok {
+			return it.not(CodeUnmailed, unmailed(it.Previous))
+		}
+		at = it.Step.After.After(from.In(c.Location), o.Holidays)
 	}
 	if it.Deferred != nil && it.Deferred.NextAttempt.After(at) {
 		at = it.Deferred.NextAttempt
