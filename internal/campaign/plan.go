@@ -66,8 +66,6 @@ const (
 	CodeFailed    Code = "failed"   // a step failed for good
 	CodeLeft      Code = "left"     // no longer in the audience
 	CodeNoEmail   Code = "no-email" // an email step for a postal-only contact
-	CodeNoAddress Code = "no-address" // a letter step for a contact without a complete postal address
-	CodeUnmailed  Code = "unmailed"   // the previous step's print batch is not marked mailed yet
 	CodeDone      Code = "done"
 )
 

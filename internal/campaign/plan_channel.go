@@ -6,6 +6,12 @@ import (
 	"rapport/internal/contact"
 )
 
+// The reasons that come with letters in a campaign.
+const (
+	CodeNoAddress Code = "no-address" // a letter step for a contact without a complete postal address
+	CodeUnmailed  Code = "unmailed"   // the previous step's print batch is not marked mailed yet
+)
+
 // planOne plans a contact on the steps that can reach them. A campaign
 // may mix channels — a card by post, then an email ten days later — and a
 // contact without an email address gets only its letters, one without a
