@@ -197,6 +197,9 @@ func (c *Campaign) nextStep(f *Facts, it *Item, o Options) (idx int, prev *conta
 		case sd.State == contact.SendDeferred:
 			it.Deferred = sd
 			return i, prev, false
+		case sd.State == contact.SendSending && sd.Channel == "letter":
+			*it = it.not(CodeSending, printing(s, sd, o))
+			return i, prev, true
 		case sd.State == contact.SendSending && o.InFlight != nil && o.InFlight(sd):
 			*it = it.not(CodeSending, fmt.Sprintf("%s is being sent right now", s.ID))
 			return i, prev, true

@@ -87,3 +87,14 @@ func unmailed(letter *contact.Send) string {
 	return fmt.Sprintf("waiting for print batch %d to be marked mailed (`rapport letters mailed %d` once it is posted)",
 		letter.Batch, letter.Batch)
 }
+
+// printing says where a letter claimed for a print batch stands: being
+// written right now, or left half done by a rapport that stopped, which
+// the next print pass settles by itself (printed once, or put in a later
+// batch; never twice).
+func printing(s *Step, sd *contact.Send, o Options) string {
+	if o.InFlight != nil && o.InFlight(sd) {
+		return fmt.Sprintf("%s is being printed right now (print batch %d)", s.ID, sd.Batch)
+	}
+	return fmt.Sprintf("%s: print batch %d was being written when rapport stopped; the next `rapport send` or the daemon finishes it", s.ID, sd.Batch)
+}

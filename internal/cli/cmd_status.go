@@ -132,6 +132,9 @@ func (a *app) sendingStatus(ctx context.Context, st *store.Store, s *statusJSON)
 	}
 	live := a.liveOwner()
 	for _, w := range waiting {
+		if w.Channel == "letter" {
+			continue // print batches settle themselves
+		}
 		if w.InFlight(live) {
 			s.InFlight++
 		} else {

@@ -252,7 +252,7 @@ func (s *Store) Resolve(ctx context.Context, id int64, d Decision, liveOwner str
 	if sd.InFlight(liveOwner) {
 		return fmt.Errorf("note %d: %w", id, ErrInFlight)
 	}
-	if !sd.State.Uncertain() {
+	if !sd.State.Uncertain() || sd.Channel == "letter" { // a letter's batch is settled by the next print pass
 		return fmt.Errorf("note %d is %s: %w", id, sd.State, ErrNotUncertain)
 	}
 	switch d {
