@@ -139,23 +139,25 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 	if rec != nil {
 		a.recoverFirst(ctx, d, rec.sf)
 	}
+	letters, perr := a.printLetters(ctx, d, []*campaign.Campaign{c}, o.DryRun)
 	pr := a.sendProgress()
 	o.Progress = pr.update
 	rep, err := d.Tick(ctx, []*campaign.Campaign{c}, o)
 	pr.finish()
 	if rep != nil {
-		printTick(a, rep, o.DryRun)
+		printTick(a, rep, o.DryRun, letters)
 	}
 	if errors.Is(err, dispatch.ErrPaused) {
-		return fmt.Errorf("%w; fix the cause, then run `rapport check` (it resumes sending once the login works)", err)
+		err = fmt.Errorf("%w; fix the cause, then run `rapport check` (it resumes sending once the login works)", err)
 	}
-	return err
+	return errors.Join(perr, err)
 }
 
-func printTick(a *app, rep *dispatch.Report, dry bool) {
+func printTick(a *app, rep *dispatch.Report, dry bool, letters *dispatch.PrintReport) {
+	results := append(printResults(letters), rep.Results...)
 	if a.json {
 		out := []sendJSON{}
-		for _, r := range rep.Results {
+		for _, r := range results {
 			out = append(out, sendJSON{Campaign: r.Campaign, Step: r.Step, Contact: label(r.Contact), State: string(r.State),
 				MessageID: r.MessageID, Reason: r.Reason})
 		}
@@ -164,16 +166,26 @@ func printTick(a *app, rep *dispatch.Report, dry bool) {
 		if !rep.NextAt.IsZero() {
 			j["next_at"] = rep.NextAt.Format(time.RFC3339)
 		}
+		if letters != nil {
+			batches := []batchJSON{}
+			for _, b := range letters.Batches {
+				batches = append(batches, a.batchJSON(b.Batch, ""))
+			}
+			j["printed"], j["print_batches"] = letters.Letters(), batches
+		}
 		a.printJSON(j)
 		return
 	}
 	var rows [][]string
-	for _, r := range rep.Results {
+	for _, r := range results {
 		state := string(r.State)
 		if state == "" {
 			state = "skipped"
-			if dry && r.Reason == "would be sent" {
+			switch {
+			case dry && r.Reason == "would be sent":
 				state, r.Reason = "would send", ""
+			case dry && r.Reason == "would be printed":
+				state, r.Reason = "would print", ""
 			}
 		}
 		rows = append(rows, []string{state, label(r.Contact), r.Campaign + "/" + r.Step, r.Reason})
@@ -182,10 +194,15 @@ func printTick(a *app, rep *dispatch.Report, dry bool) {
 		a.table([]string{"RESULT", "CONTACT", "NOTE", "DETAIL"}, rows)
 	}
 	if dry {
-		a.say("dry run: %s due; nothing was sent", plural(rep.Due, "note"))
+		due := plural(rep.Due, "note")
+		if letters != nil && len(letters.Would) > 0 {
+			due += " and " + plural(len(letters.Would), "letter")
+		}
+		a.say("dry run: %s due; nothing was sent or printed", due)
 		return
 	}
-	a.say("%s", tickSummary(rep))
+	a.say("%s", tickSummary(rep, letters))
+	a.sayBatches(letters)
 	if rep.Stopped != "" && rep.Left > 0 {
 		a.say("%s not sent yet: %s. `rapport run` sends them on the campaign's schedule, or run `rapport send` again later.",
 			plural(rep.Left, "due note"), rep.Stopped)
@@ -204,14 +221,22 @@ func printTick(a *app, rep *dispatch.Report, dry bool) {
 	}
 }
 
-// tickSummary counts only what happened: "3 sent, 1 skipped".
-func tickSummary(rep *dispatch.Report) string {
+// tickSummary counts only what happened: "2 letters printed, 3 sent, 1
+// skipped".
+func tickSummary(rep *dispatch.Report, letters *dispatch.PrintReport) string {
 	var parts []string
+	if n := letters.Letters(); n > 0 {
+		parts = append(parts, plural(n, "letter")+" printed")
+	}
+	skipped := rep.Skipped
+	if letters != nil {
+		skipped += len(letters.Skipped)
+	}
 	for _, p := range []struct {
 		n    int
 		what string
 	}{{rep.Sent, "sent"}, {rep.Deferred, "deferred (retried later)"}, {rep.Failed, "failed"},
-		{rep.Unknown, "uncertain"}, {rep.Skipped, "skipped"}} {
+		{rep.Unknown, "uncertain"}, {skipped, "skipped"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
 		}

@@ -164,8 +164,11 @@ func (r *printRun) one(c *contact.Contact) (string, error) {
 		return fmt.Sprintf("in stage %s: rapport does not write to them", c.Stage), nil
 	}
 	p, why, err := r.run.Add(render.Input{Contact: c, Sender: r.sender, Campaign: r.job.campaign}, r.now)
-	if err != nil || why != "" {
-		return why, err
+	if err != nil {
+		return "", err
+	}
+	if why != nil {
+		return why.Error(), nil
 	}
 	r.res.Printed = append(r.res.Printed, printedJSON{Contact: contactRef(c), Name: c.Label(), Pages: p.Pages, Fallback: p.Fallback})
 	return "", nil

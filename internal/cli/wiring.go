@@ -115,7 +115,7 @@ func (a *app) dispatcher(ctx context.Context, s *sending) (*dispatch.Dispatcher,
 	o := dispatch.Options{Store: st, Templates: cfg.Resolve(cfg.Paths.Templates), Sender: a.sender(),
 		Window: win, Holidays: hol, Location: cfg.Location, Now: a.env.Now, Log: a.log,
 		Sleep:           func(ctx context.Context, d time.Duration) error { return daemon.Sleep(ctx, clockOf(a), d) },
-		ListUnsubscribe: cfg.Sending.ListUnsubscribe, LiveOwner: a.liveOwner,
+		ListUnsubscribe: cfg.Sending.ListUnsubscribe, LiveOwner: a.liveOwner, Post: a.post(cfg),
 		Limits: mailer.Limits{PerHour: cfg.Sending.PerHour, PerDay: cfg.Sending.PerDay,
 			MinGap: cfg.Sending.MinGap.Duration, Jitter: cfg.Sending.Jitter.Duration}}
 	closer := func() {}

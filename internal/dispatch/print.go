@@ -31,8 +31,12 @@ type PrintReport struct {
 	Would []Result
 }
 
-// Letters counts the letters printed in the pass.
+// Letters counts the letters printed in the pass (none for a nil
+// report).
 func (r *PrintReport) Letters() int {
+	if r == nil {
+		return 0
+	}
 	n := 0
 	for _, b := range r.Batches {
 		n += len(b.Letters)
