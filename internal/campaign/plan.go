@@ -281,7 +281,8 @@ func (c *Campaign) inWindow(it Item, o Options) Item {
 		}
 	}
 	now := o.Now.In(loc)
-	if !o.Window.Contains(now) || o.Holidays.Has(now) {
+	// The send window paces email; a letter is only printed, whenever.
+	if it.Step.Channel != "letter" && (!o.Window.Contains(now) || o.Holidays.Has(now)) {
 		it.At = o.Window.Next(now, o.Holidays)
 		return it.not(CodeWindow, "outside the send window ("+o.Window.String()+"); opens "+it.At.In(loc).Format("Mon 2006-01-02 15:04"))
 	}

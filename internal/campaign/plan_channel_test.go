@@ -97,3 +97,15 @@ func TestALetterCampaignPassesOverContactsWithoutAnAddress(t *testing.T) {
 		t.Errorf("%+v", items)
 	}
 }
+
+func TestALetterIsPrintedOutsideTheSendWindow(t *testing.T) {
+	c := load(t, "testdata/by-post.toml")
+	win, _ := schedule.ParseWindow("Mon-Fri 09:00-17:00")
+	f := Facts{Contact: &contact.Contact{ID: 1, Kind: "pastor", Stage: contact.StageNew,
+		Address: contact.Address{Street: "200 Church St", City: "Springfield", PostalCode: "62708"}}}
+	saturdayNight := time.Date(2026, 11, 28, 22, 0, 0, 0, c.Location)
+	items := c.Plan([]Facts{f}, Options{Now: saturdayNight, Window: win, Pipeline: contact.DefaultPipeline(), Capacity: -1})
+	if len(items) != 1 || !items[0].Due {
+		t.Errorf("the send window paces emails, not printing: %+v", items)
+	}
+}

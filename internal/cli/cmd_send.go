@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"rapport/internal/campaign"
+	"rapport/internal/contact"
 	"rapport/internal/daemon"
 	"rapport/internal/dispatch"
 	"rapport/internal/mailer"
@@ -132,6 +133,9 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 		s = rec.s
 	}
 	d, done, err := a.dispatcher(ctx, s)
+	if err != nil && s != nil {
+		return a.printOnly(ctx, c, s, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -179,6 +183,9 @@ func printTick(a *app, rep *dispatch.Report, dry bool, letters *dispatch.PrintRe
 	var rows [][]string
 	for _, r := range results {
 		state := string(r.State)
+		if r.State == contact.SendPrinted {
+			state = "letter" // written to a PDF; the user prints it
+		}
 		if state == "" {
 			state = "skipped"
 			switch {
@@ -226,7 +233,15 @@ func printTick(a *app, rep *dispatch.Report, dry bool, letters *dispatch.PrintRe
 func tickSummary(rep *dispatch.Report, letters *dispatch.PrintReport) string {
 	var parts []string
 	if n := letters.Letters(); n > 0 {
-		parts = append(parts, plural(n, "letter")+" printed")
+		var ids []string
+		for _, b := range letters.Batches {
+			ids = append(ids, itoa(b.Batch.ID))
+		}
+		where := "print batch " + joinComma(ids)
+		if len(ids) > 1 {
+			where = "print batches " + joinComma(ids)
+		}
+		parts = append(parts, plural(n, "letter")+" written to "+where)
 	}
 	skipped := rep.Skipped
 	if letters != nil {

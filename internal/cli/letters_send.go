@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,7 +60,7 @@ func printResults(rep *dispatch.PrintReport) []dispatch.Result {
 	var out []dispatch.Result
 	for _, b := range rep.Batches {
 		for _, r := range b.Letters {
-			r.Reason = fmt.Sprintf("print batch %d", b.Batch.ID)
+			r.Reason = fmt.Sprintf("written to print batch %d", b.Batch.ID)
 			out = append(out, r)
 		}
 	}
@@ -110,4 +111,35 @@ func (a *app) checkLetters(rep *checkReport) {
 	if err != nil {
 		rep.Problems = append(rep.Problems, "letters: "+err.Error())
 	}
+}
+
+// printOnly prints a campaign's due letters when its emails cannot go (the
+// mail server is not set up, or its password is missing): the letters
+// need none. It returns why the emails could not go.
+func (a *app) printOnly(ctx context.Context, c *campaign.Campaign, s *sending, mailErr error) error {
+	if !anyLetterStep(c) {
+		return mailErr
+	}
+	d, done, err := a.dispatcher(ctx, &sending{owner: s.owner, printOnly: true})
+	if err != nil {
+		return errors.Join(mailErr, err)
+	}
+	defer done()
+	rep, err := a.printLetters(ctx, d, []*campaign.Campaign{c}, false)
+	if rep != nil && (len(rep.Batches) > 0 || len(rep.Skipped) > 0) {
+		printTick(a, &dispatch.Report{}, false, rep)
+	}
+	if rep.Letters() > 0 {
+		mailErr = fmt.Errorf("the letters are written, but no email can go: %w", mailErr)
+	}
+	return errors.Join(err, mailErr)
+}
+
+func anyLetterStep(c *campaign.Campaign) bool {
+	for _, s := range c.Steps {
+		if s.Channel == "letter" {
+			return true
+		}
+	}
+	return false
 }

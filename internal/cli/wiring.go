@@ -87,6 +87,9 @@ func (a *app) sender() render.Sender {
 type sending struct {
 	owner    string
 	sentCopy dispatch.SentCopier
+	// printOnly makes a dispatcher that prints letters for the lock's
+	// owner but has no mail server (it cannot be reached or is not set).
+	printOnly bool
 }
 
 // liveOwner is the lock token of the process that sends for the store
@@ -119,7 +122,9 @@ func (a *app) dispatcher(ctx context.Context, s *sending) (*dispatch.Dispatcher,
 		Limits: mailer.Limits{PerHour: cfg.Sending.PerHour, PerDay: cfg.Sending.PerDay,
 			MinGap: cfg.Sending.MinGap.Duration, Jitter: cfg.Sending.Jitter.Duration}}
 	closer := func() {}
-	if s != nil {
+	if s != nil && s.printOnly {
+		o.Owner = s.owner
+	} else if s != nil {
 		mc, err := a.mailer(ctx)
 		if err != nil {
 			return nil, nil, err
