@@ -33,12 +33,12 @@ func byPostUser(t *testing.T) (*user, *localmail.Server) {
 }
 
 type batchOut struct {
-	ID              int64
-	Campaign, Step  string
-	Files           []string
-	Count           int
-	MailedAt        string `json:"mailed_at"`
-	State           string
+	ID             int64
+	Campaign, Step string
+	Files          []string
+	Count          int
+	MailedAt       string `json:"mailed_at"`
+	State          string
 }
 
 // TestTheDaemonPrintsCardsThenEmailsThoseWhoDidNotAnswer: the issue's
@@ -65,7 +65,9 @@ func TestTheDaemonPrintsCardsThenEmailsThoseWhoDidNotAnswer(t *testing.T) {
 			t.Log(logs.String())
 		}
 	}()
-	waitFor(t, "the print batch", func() bool { return strings.Contains(logs.String(), `"msg":"printed"`) || strings.Contains(logs.String(), "print_failed") })
+	waitFor(t, "the print batch", func() bool {
+		return strings.Contains(logs.String(), `"msg":"printed"`) || strings.Contains(logs.String(), "print_failed")
+	})
 	if strings.Contains(logs.String(), "print_failed") {
 		t.Fatal(logs.String())
 	}
@@ -121,7 +123,9 @@ func TestTheDaemonPrintsCardsThenEmailsThoseWhoDidNotAnswer(t *testing.T) {
 	if n := len(srv.Received()); n != 1 {
 		t.Errorf("%d emails went out, want 1 (Pastor Kim)", n)
 	}
-	var kim struct{ History []struct{ Type, Detail string } }
+	var kim struct {
+		History []struct{ Type, Detail string }
+	}
 	u.json(&kim, "contacts", "show", "pastor.kim@grace.test")
 	var story []string
 	for _, e := range kim.History {
