@@ -61,49 +61,49 @@ type one struct {
 }
 
 // prepare renders a contact's letter and checks its envelope and label;
-// reason says why it cannot be printed.
-func (r *Run) prepare(in render.Input, date time.Time) (*one, string) {
+// why says why it cannot be printed.
+func (r *Run) prepare(in render.Input, date time.Time) (p *one, why error) {
 	c := in.Contact
 	to := letters.RecipientOf(c)
 	if _, err := to.Lines(r.o.Layout.HomeCountry); err != nil {
-		return nil, err.Error() + ": add it to your spreadsheet and import it again"
+		return nil, fmt.Errorf("%w: add it to your spreadsheet and import it again", err)
 	}
 	text, err := r.tm.RenderLetter(in)
 	if err != nil {
-		return nil, err.Error()
+		return nil, err
 	}
-	p := &one{name: c.Label(), seed: fmt.Sprint(c.ID)}
+	p = &one{name: c.Label(), seed: fmt.Sprint(c.ID)}
 	p.l = letters.Letter{To: to, Contact: p.name, Seed: p.seed, Date: date, Text: text}
 	if r.env != nil {
 		if err := r.env.Check(to, p.name); err != nil {
-			return nil, err.Error()
+			return nil, err
 		}
 	}
 	if r.lab != nil {
 		if err := r.lab.Check(to, p.name); err != nil {
-			return nil, err.Error()
+			return nil, err
 		}
 	}
-	return p, ""
+	return p, nil
 }
 
-// refusal tells a letter that cannot be printed (reason) from an error
-// that stops the run.
-func refusal(err error) (string, error) {
+// refusal tells a letter that cannot be printed (why) from an error that
+// stops the run.
+func refusal(err error) (why, fatal error) {
 	var mg *letters.MissingGlyphError
 	if errors.As(err, &mg) || errors.Is(err, letters.ErrTooLong) || errors.Is(err, letters.ErrIncompleteAddress) {
-		return err.Error(), nil
+		return err, nil
 	}
-	return "", err
+	return nil, err
 }
 
-// Check tells why a contact's letter could not be printed ("" when it
-// can), without printing anything: a missing field, an incomplete
-// address, a character no font has, a note too long for its card. An
-// error stops the run.
-func (r *Run) Check(in render.Input, date time.Time) (string, error) {
+// Check tells why a contact's letter could not be printed (nil when it
+// can), without printing anything: a missing field (render.FieldErrors),
+// an incomplete address, a character no font has, a note too long for its
+// card. An error (err) stops the run.
+func (r *Run) Check(in render.Input, date time.Time) (why, err error) {
 	p, why := r.prepare(in, date)
-	if p == nil {
+	if why != nil {
 		return why, nil
 	}
 	return refusal(r.lt.Check(p.l))
@@ -111,28 +111,28 @@ func (r *Run) Check(in render.Input, date time.Time) (string, error) {
 
 // Add prints a contact's letter, with its envelope and label: all or
 // none. It returns how the letter came out, or why it could not be
-// printed; an error stops the run.
-func (r *Run) Add(in render.Input, date time.Time) (*letters.Printed, string, error) {
+// printed; an error (err) stops the run.
+func (r *Run) Add(in render.Input, date time.Time) (out *letters.Printed, why, err error) {
 	p, why := r.prepare(in, date)
-	if p == nil {
+	if why != nil {
 		return nil, why, nil
 	}
-	out, err := r.lt.Add(p.l)
+	out, err = r.lt.Add(p.l)
 	if err != nil {
 		why, err := refusal(err)
 		return nil, why, err
 	}
 	if r.env != nil {
 		if err := r.env.Add(p.l.To, p.name, p.seed); err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 	}
 	if r.lab != nil {
 		if err := r.lab.Add(p.l.To, p.name, p.seed); err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 	}
-	return out, "", nil
+	return out, nil, nil
 }
 
 // Stats say what a run holds.

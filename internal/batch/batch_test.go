@@ -1,8 +1,8 @@
 package batch
 
 import (
+	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +10,7 @@ import (
 
 	"rapport/internal/contact"
 	"rapport/internal/letters"
+	"rapport/internal/letters/pdftest"
 	"rapport/internal/render"
 )
 
@@ -39,17 +40,8 @@ func newRun(t *testing.T) *Run {
 	return r
 }
 
-func pdfText(t *testing.T, path string) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed (Debian package poppler-utils): cannot read the PDF back")
-	}
-	out, err := exec.Command("pdftotext", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext %s: %v", path, err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
-}
+// pdfText reads a PDF back (see pdftest).
+var pdfText = pdftest.Text
 
 // TestACardWithItsEnvelopeAndLabel: the pastor's card prints with its
 // envelope and label; a contact without a street is refused by Check and
@@ -57,19 +49,20 @@ func pdfText(t *testing.T, path string) string {
 func TestACardWithItsEnvelopeAndLabel(t *testing.T) {
 	r := newRun(t)
 	in := render.Input{Contact: kim, Sender: anna}
-	if why, err := r.Check(in, december2); why != "" || err != nil {
+	if why, err := r.Check(in, december2); why != nil || err != nil {
 		t.Fatalf("check: %q %v", why, err)
 	}
 	if r.Stats().Letters != 0 {
 		t.Fatal("Check printed the card")
 	}
-	if _, why, err := r.Add(in, december2); why != "" || err != nil {
+	if _, why, err := r.Add(in, december2); why != nil || err != nil {
 		t.Fatalf("add: %q %v", why, err)
 	}
 	half := render.Input{Contact: reyes, Sender: anna}
 	checked, _ := r.Check(half, december2)
 	_, added, _ := r.Add(half, december2)
-	if checked == "" || checked != added || !strings.Contains(added, "street") || !strings.Contains(added, "import it again") {
+	if checked == nil || added == nil || checked.Error() != added.Error() || !errors.Is(added, letters.ErrIncompleteAddress) ||
+		!strings.Contains(added.Error(), "street") || !strings.Contains(added.Error(), "import it again") {
 		t.Errorf("Tom Reyes: check %q, add %q", checked, added)
 	}
 	if s := r.Stats(); s.Letters != 1 || s.Envelopes != 1 || s.Labels != 1 || s.LetterSheets != 1 {
@@ -98,7 +91,7 @@ func TestACardWithItsEnvelopeAndLabel(t *testing.T) {
 // print batch's recovery relies on.
 func TestAFailedWriteLeavesNoLetters(t *testing.T) {
 	r := newRun(t)
-	if _, why, err := r.Add(render.Input{Contact: kim, Sender: anna}, december2); why != "" || err != nil {
+	if _, why, err := r.Add(render.Input{Contact: kim, Sender: anna}, december2); why != nil || err != nil {
 		t.Fatal(why, err)
 	}
 	dir := t.TempDir()

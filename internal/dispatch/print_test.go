@@ -3,7 +3,6 @@ package dispatch
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"rapport/internal/campaign"
 	"rapport/internal/contact"
 	"rapport/internal/letters"
+	"rapport/internal/letters/pdftest"
 	"rapport/internal/render"
 	"rapport/internal/store"
 )
@@ -87,17 +87,8 @@ func (w *world) contactID(email string) int64 {
 	return c.ID
 }
 
-func pdfText(t *testing.T, path string) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed (Debian package poppler-utils): cannot read the PDF back")
-	}
-	out, err := exec.Command("pdftotext", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext %s: %v", path, err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
-}
+// pdfText reads a PDF back (see pdftest).
+var pdfText = pdftest.Text
 
 // at moves the clock to a day's 10:00.
 func (w *world) at(day time.Time) {

@@ -164,26 +164,15 @@ func (s *Store) AbandonBatch(ctx context.Context, id int64, why string) error {
 	return wrapErr(err, "abandon print batch %d", id)
 }
 
+const batchSendsQuery = "SELECT " + sendColumns + " FROM sends WHERE batch_id = ? ORDER BY id"
+
 // BatchLetters returns the journal rows of a batch's letters.
 func (s *Store) BatchLetters(ctx context.Context, id int64) ([]*contact.Send, error) {
-	return queryAll(ctx, s.db, scanSend, "SELECT "+sendColumns+" FROM sends WHERE batch_id = ? ORDER BY id", id)
+	return queryAll(ctx, s.db, scanSend, batchSendsQuery, id)
 }
 
 func (s *Store) batchSends(ctx context.Context, tx *txn, id int64) ([]*contact.Send, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE batch_id = ? ORDER BY id", id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*contact.Send
-	for rows.Next() {
-		sd, err := scanSend(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sd)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, scanSend, batchSendsQuery, id)
 }
 
 // LetterBatch returns one print batch.
