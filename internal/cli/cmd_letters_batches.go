@@ -88,7 +88,7 @@ func runLettersBatches(ctx context.Context, a *app, args []string) error {
 	waiting := 0
 	for i, j := range out {
 		b := list[i]
-		mailed := a.day(b.MailedAt)
+		mailed := a.date(b.MailedAt)
 		switch j.State {
 		case "written":
 			mailed = "not yet"
@@ -112,8 +112,8 @@ func runLettersBatches(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
-// day writes a date for people: "Tue Nov 24".
-func (a *app) day(t time.Time) string {
+// date writes a day for people: "Tue Nov 24, 2026".
+func (a *app) date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -173,7 +173,7 @@ func runLettersMailed(ctx context.Context, a *app, id int64, date string) error 
 	if a.json {
 		return a.printJSON(a.batchJSON(b, ""))
 	}
-	a.say("Print batch %d (%s of %s/%s) is marked mailed on %s.", b.ID, plural(b.Count, "letter"), b.Campaign, b.Step, a.day(at))
+	a.say("Print batch %d (%s of %s/%s) is marked mailed on %s.", b.ID, plural(b.Count, "letter"), b.Campaign, b.Step, a.date(at))
 	if next := a.nextAfterLetter(b, at); next != "" {
 		a.say("%s", next)
 	}
@@ -200,7 +200,7 @@ func (a *app) mailedAt(b *store.LetterBatch, date string) (time.Time, error) {
 	case day.After(now):
 		return time.Time{}, usagef("--date %s is in the future: mark the batch once it is posted", date)
 	case day.Before(time.Date(written.Year(), written.Month(), written.Day(), 0, 0, 0, 0, loc)):
-		return time.Time{}, usagef("--date %s is before print batch %d was written (%s)", date, b.ID, a.day(written))
+		return time.Time{}, usagef("--date %s is before print batch %d was written (%s)", date, b.ID, a.date(written))
 	}
 	if day.Before(b.WrittenAt) {
 		return b.WrittenAt, nil

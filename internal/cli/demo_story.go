@@ -44,8 +44,8 @@ func (d *demo) story(ctx context.Context) error {
 	if err := d.runAll(ctx, [][]string{{"campaigns", "plan", "intro-physicians", "--at", later}}); err != nil {
 		return err
 	}
-	d.say("\n6. Every contact keeps its whole story:")
-	if err := d.runAll(ctx, [][]string{{"contacts", "show", "malvarez@elmpeds.example"}, {"status"}}); err != nil {
+	d.say("\n6. Every contact keeps its whole story, and the log tells what rapport did:")
+	if err := d.runAll(ctx, [][]string{{"contacts", "show", "malvarez@elmpeds.example"}, {"log", "--since", "1h"}, {"status"}}); err != nil {
 		return err
 	}
 	return d.handwrittenNote(ctx, 7)

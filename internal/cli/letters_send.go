@@ -127,7 +127,7 @@ func (a *app) printOnly(ctx context.Context, c *campaign.Campaign, s *sending, m
 	defer done()
 	rep, err := a.printLetters(ctx, d, []*campaign.Campaign{c}, false)
 	if rep != nil && (len(rep.Batches) > 0 || len(rep.Skipped) > 0) {
-		printTick(a, &dispatch.Report{}, false, rep)
+		a.printTick(&dispatch.Report{}, false, rep)
 	}
 	if rep.Letters() > 0 {
 		mailErr = fmt.Errorf("the letters are written, but no email can go: %w", mailErr)

@@ -13,6 +13,7 @@ import (
 
 	"rapport/internal/contact"
 	"rapport/internal/daemon"
+	"rapport/internal/inbox"
 	"rapport/internal/localmail"
 	"rapport/internal/oauth/oauthtest"
 	"rapport/internal/store"
@@ -199,7 +200,11 @@ func TestDaemonKeepsTheSignInFresh(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- daemon.Run(ctx, a.daemonOptions(st, make(chan struct{}))) }()
-	waitFor(t, "the watcher to log in with the token", func() bool { s, _, _, _ := st.Setting(ctx, watcherKey); return strings.HasPrefix(s, "idle") })
+	waitFor(t, "the watcher to log in with the token", func() bool {
+		v, _, _, _ := st.Setting(ctx, daemon.KeyWatcher)
+		ws, err := inbox.ParseState(v)
+		return err == nil && ws.Phase == inbox.PhaseIdle
+	})
 
 	// 9:00: the token from the 8:00 login is due to expire; it is renewed
 	// before the intros go out.
@@ -249,14 +254,18 @@ func TestDaemonKeepsTheSignInFresh(t *testing.T) {
 	// The watcher logs in again, with the renewed sign-in. The clock moves
 	// only while it waits to reconnect: a leap while it logs in would let
 	// the fresh token expire on the way.
-	dropped := u.clk.Now().Format(time.RFC3339)
+	dropped := u.clk.Now()
 	u.srv.DropIMAPConnections()
 	waitFor(t, "the watcher to log in again", func() bool {
-		s, _, _, _ := st.Setting(ctx, watcherKey)
-		if strings.HasPrefix(s, "reconnecting") {
+		v, _, _, _ := st.Setting(ctx, daemon.KeyWatcher)
+		ws, err := inbox.ParseState(v)
+		if err != nil {
+			return false
+		}
+		if ws.Phase == inbox.PhaseReconnecting {
 			u.clk.next(t)
 		}
-		return strings.HasPrefix(s, "idle since") && s > "idle since "+dropped
+		return ws.Phase == inbox.PhaseIdle && !ws.Since.Before(dropped)
 	})
 	stop()
 	if err := <-done; err != nil {

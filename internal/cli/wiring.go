@@ -15,9 +15,12 @@ import (
 	"rapport/internal/daemon"
 	"rapport/internal/dispatch"
 	"rapport/internal/imapconn"
+	"rapport/internal/inbox"
 	"rapport/internal/mailer"
+	"rapport/internal/oauth"
 	"rapport/internal/render"
 	"rapport/internal/schedule"
+	"rapport/internal/store"
 )
 
 // campaigns loads every campaign file; a file with problems is an error
@@ -213,3 +216,13 @@ func wantSentCopy(cfg *config.Config) bool {
 	}
 	return cfg.IMAP.Host != "" && !mailer.ProviderSavesSent(cfg.SMTP.Host)
 }
+
+// The components the CLI wires into each other's interfaces.
+var (
+	_ daemon.Watcher       = (*inbox.Watcher)(nil)
+	_ daemon.Source        = (*daemon.SheetSource)(nil)
+	_ daemon.Clock         = envClock{}
+	_ imapconn.TokenSource = (*oauth.Source)(nil)
+	_ dispatch.SentFinder  = (*mailer.SentFolder)(nil)
+	_ inbox.Directory      = (*store.Store)(nil)
+)

@@ -24,6 +24,17 @@ type prepared struct {
 	subject   string
 	inReplyTo string
 	refs      []string
+	// built is the message built for one Message-ID ahead of its turn
+	// (with the bytes of its Sent copy), so the sending loop only sends.
+	built *built
+}
+
+// built is a note built for a claimed Message-ID.
+type built struct {
+	messageID string
+	msg       *mail.Msg
+	raw       []byte // its Sent copy; nil when no copy is filed
+	err       error
 }
 
 func asFieldErrors(err error, fe *render.FieldErrors) bool { return errors.As(err, fe) }

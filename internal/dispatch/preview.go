@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/wneessen/go-mail"
@@ -70,6 +71,13 @@ func (d *Dispatcher) CheckCampaign(ctx context.Context, c *campaign.Campaign) ([
 				continue
 			}
 			_, err := t.Render(render.Input{Contact: f.Contact, Sender: d.o.Sender, Campaign: c.Name, Step: s.ID})
+			var fe render.FieldErrors
+			if err != nil && !errors.As(err, &fe) {
+				// Not about this contact (an attachment gone since the
+				// template loaded): said once for the step.
+				out = append(out, Problem{Campaign: c.Name, Step: s.ID, Err: err})
+				break
+			}
 			if err != nil {
 				out = append(out, Problem{Campaign: c.Name, Step: s.ID, Contact: f.Contact, Err: err})
 			}

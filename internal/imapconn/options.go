@@ -72,16 +72,7 @@ var ErrInvalidOptions = errors.New("invalid IMAP settings")
 
 // Validate checks the options without any I/O.
 func (o Options) Validate() error {
-	var problems []string
-	if o.Host == "" {
-		problems = append(problems, "host is missing")
-	} else if strings.ContainsAny(o.Host, " /\r\n\x00") {
-		problems = append(problems, fmt.Sprintf("host %q is not a host name", o.Host))
-	}
-	if o.Port < 0 || o.Port > 65535 {
-		problems = append(problems, fmt.Sprintf("port %d is out of range", o.Port))
-	}
-	problems = append(problems, checkSecurity(o.Security, o.Host)...)
+	problems := CheckServer(o.Host, o.Port, o.Security, "your password", `use "tls" (port 993) or "starttls" (port 143)`)
 	switch o.Auth {
 	case "", AuthPlain, AuthLogin, AuthXOAuth2:
 	default:
@@ -94,17 +85,30 @@ func (o Options) Validate() error {
 	return nil
 }
 
-func checkSecurity(security, host string) []string {
+// CheckServer checks what the SMTP and IMAP settings share: a host name,
+// a port, and a security mode that is clear text only to this machine.
+// exposed says what clear text would give away, advice what to use
+// instead. It returns the problems, in words for the user.
+func CheckServer(host string, port int, security, exposed, advice string) []string {
+	var problems []string
+	if host == "" {
+		problems = append(problems, "host is missing")
+	} else if strings.ContainsAny(host, " /\r\n\x00") {
+		problems = append(problems, fmt.Sprintf("host %q is not a host name", host))
+	}
+	if port < 0 || port > 65535 {
+		problems = append(problems, fmt.Sprintf("port %d is out of range", port))
+	}
 	switch security {
 	case TLS, STARTTLS:
-		return nil
 	case None:
 		if host != "" && !IsLoopback(host) {
-			return []string{fmt.Sprintf("security \"none\" would send your password in clear text to %s: use \"tls\" (port 993) or \"starttls\" (port 143)", host)}
+			problems = append(problems, fmt.Sprintf("security \"none\" would send %s in clear text to %s: %s", exposed, host, advice))
 		}
-		return nil
+	default:
+		problems = append(problems, fmt.Sprintf("security %q is not one of tls, starttls, none", security))
 	}
-	return []string{fmt.Sprintf("security %q is not one of tls, starttls, none", security)}
+	return problems
 }
 
 func (o Options) checkCredentials() []string {

@@ -74,16 +74,8 @@ type TokenSource = imapconn.TokenSource
 var ErrInvalidOptions = errors.New("invalid SMTP settings")
 
 func (o Options) validate() error {
-	var problems []string
-	if o.Host == "" {
-		problems = append(problems, "host is missing")
-	} else if strings.ContainsAny(o.Host, " /\r\n\x00") {
-		problems = append(problems, fmt.Sprintf("host %q is not a host name", o.Host))
-	}
-	if o.Port < 0 || o.Port > 65535 {
-		problems = append(problems, fmt.Sprintf("port %d is out of range", o.Port))
-	}
-	problems = append(problems, o.checkSecurity()...)
+	problems := imapconn.CheckServer(o.Host, o.Port, o.Security, "your password and notes",
+		`use "starttls" (port 587) or "tls" (port 465)`)
 	problems = append(problems, o.checkAuth()...)
 	if strings.ContainsAny(o.HelloName, " \r\n\x00") {
 		problems = append(problems, "hello name must be a single host name")
@@ -92,19 +84,6 @@ func (o Options) validate() error {
 		return fmt.Errorf("%w: %s", ErrInvalidOptions, strings.Join(problems, "; "))
 	}
 	return nil
-}
-
-func (o Options) checkSecurity() []string {
-	switch o.Security {
-	case TLS, STARTTLS:
-		return nil
-	case None:
-		if o.Host != "" && !imapconn.IsLoopback(o.Host) {
-			return []string{fmt.Sprintf("security \"none\" would send your password and notes in clear text to %s: use \"starttls\" (port 587) or \"tls\" (port 465)", o.Host)}
-		}
-		return nil
-	}
-	return []string{fmt.Sprintf("security %q is not one of tls, starttls, none", o.Security)}
 }
 
 func (o Options) checkAuth() []string {
