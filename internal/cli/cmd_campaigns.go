@@ -68,6 +68,10 @@ func runCampaignsList(ctx context.Context, a *app, args []string) error {
 	for _, c := range out {
 		var steps []string
 		for _, s := range c.Steps {
+			if n := s.Counts["printed"]; n > 0 { // a letter step
+				steps = append(steps, fmt.Sprintf("%s: %d printed", s.ID, n))
+				continue
+			}
 			steps = append(steps, fmt.Sprintf("%s: %d sent", s.ID, s.Counts["sent"]))
 		}
 		rows = append(rows, []string{c.Name, c.State, c.NextTick, strings.Join(steps, ", ")})

@@ -47,6 +47,7 @@ var goldenFor = map[string][]string{
 	"follow-up":              {"office-manager", "physician-office"},
 	"thank-you":              {"therapist", "church-office"},
 	"thinking-of-you":        {"physician", "physician-office"},
+	"after-card":             {"pastor", "school-office"},
 }
 
 func loadSamples(t *testing.T) map[string]*Template {
