@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"rapport/internal/sheet"
 )
@@ -48,7 +49,7 @@ func runExport(ctx context.Context, a *app, path string, f *contactFilter) error
 	rows := make([]sheet.ExportRow, 0, len(list))
 	for _, c := range list {
 		ac := act[c.ID]
-		rows = append(rows, sheet.ExportRow{Contact: *c, LastSent: ac.LastSent, LastReply: ac.LastReply, Referrals: ac.Referrals})
+		rows = append(rows, sheet.ExportRow{Contact: *c, LastSent: inZone(ac.LastSent, a.loc()), LastReply: inZone(ac.LastReply, a.loc()), Referrals: ac.Referrals})
 		for k := range c.Fields {
 			keys[k] = true
 		}
@@ -61,4 +62,13 @@ func runExport(ctx context.Context, a *app, path string, f *contactFilter) error
 	}
 	a.say("wrote %s to %s", plural(len(rows), "contact"), path)
 	return nil
+}
+
+// inZone is t in the user's zone, for a spreadsheet cell that shows it as
+// written; a zero time stays zero.
+func inZone(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(loc)
 }
