@@ -270,7 +270,7 @@ func (r *run) deliver(ctx context.Context, x ready, sd *contact.Send) error {
 	p := x.p
 	var res mailer.Result
 	for try := 0; ; try++ {
-		msg, err := d.build(p, sd.MessageID)
+		msg, err := d.build(p, sd.MessageID, sd.UpdatedAt)
 		if err != nil {
 			r.done(ctx, store.Outcome{SendID: sd.ID, Send: sd, State: contact.SendFailed, Why: err.Error()})
 			r.result(p, sd, contact.SendFailed, err.Error())
@@ -305,6 +305,7 @@ func (r *run) deliver(ctx context.Context, x ready, sd *contact.Send) error {
 	}
 	r.recent = append(r.recent, at)
 	o := outcome(sd, res, at)
+	o.Invite = p.invite.sent()
 	if p.subject != sd.Subject {
 		o.Subject = p.subject // written again from a changed contact
 	}
