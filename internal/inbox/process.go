@@ -13,6 +13,7 @@ import (
 // Store is what processing needs of the store (*store.Store).
 type Store interface {
 	Directory
+	Events
 	ApplyInbound(ctx context.Context, in store.Inbound) (store.Applied, error)
 }
 
@@ -25,6 +26,9 @@ type Processor struct {
 	// return date holds the contact's next step.
 	AutoReplyPause time.Duration
 	Now            func() time.Time
+	// AcceptedStage is where a contact who accepts an invitation moves
+	// ("" for nowhere; see [events] accepted_stage).
+	AcceptedStage contact.Stage
 }
 
 // Result is what one message did; its JSON is the contract's `inbox sync`
@@ -77,6 +81,9 @@ func (p *Processor) Process(ctx context.Context, m Message) (Result, error) {
 		}
 	}
 	in := p.decide(&a, mt)
+	if err := p.answers(ctx, &in, &a, &mt); err != nil {
+		return Result{}, fmt.Errorf("message uid %d: %w", m.UID, err)
+	}
 	in.Mailbox, in.UIDValidity, in.UID = m.Mailbox, m.UIDValidity, m.UID
 	ap, err := p.Store.ApplyInbound(ctx, in)
 	if err != nil {
