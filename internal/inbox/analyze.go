@@ -48,8 +48,8 @@ type Analysis struct {
 	// Answer is a clear yes or no to an invitation read from a personal
 	// message's new text ("Count me in!"); nil when it says neither, or
 	// hedges. Whether it answers an invitation is for the caller to say.
-	Answer *invite.TextAnswer
-	NeedBody    bool // set by AnalyzeHeader: the body is needed to finish classification
+	Answer   *invite.TextAnswer
+	NeedBody bool // set by AnalyzeHeader: the body is needed to finish classification
 }
 
 // Bounce describes a delivery status notification. Hard and Delayed are never

@@ -117,7 +117,9 @@ func setAnswerClass(in *store.Inbound, ans contact.Answer) {
 // recorded: the higher SEQUENCE, then the later stamp.
 func supersedes(seq int, stamp time.Time) func(*store.RSVP) bool {
 	r := &invite.Reply{Sequence: seq, Stamp: stamp}
-	return func(old *store.RSVP) bool { return r.Supersedes(&invite.Reply{Sequence: old.Sequence, Stamp: old.Stamp}) }
+	return func(old *store.RSVP) bool {
+		return r.Supersedes(&invite.Reply{Sequence: old.Sequence, Stamp: old.Stamp})
+	}
 }
 
 func answerWords(a contact.Answer, ev *store.CalEvent, occ time.Time) string {
