@@ -297,7 +297,7 @@ func (c *Campaign) timing(f *Facts, it Item, o Options) Item {
 	if it.Previous != nil && it.Index > 0 && !it.Step.Added() {
 		at = it.Step.After.After(it.Previous.SentAt.In(c.Location), o.Holidays)
 	}
-	if t, ok := c.eventTime(f, it.Step); ok {
+	if t, ok := c.eventTime(f, it.Step, o); ok {
 		at = t
 	}
 	if it.Deferred != nil && it.Deferred.NextAttempt.After(at) {

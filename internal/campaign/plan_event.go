@@ -75,7 +75,7 @@ func (c *Campaign) notFor(f *Facts, i int, o Options) (Code, string) {
 		if !start.After(o.Now) {
 			return CodeOver, "the event has begun: too late for this step"
 		}
-		if before(start, *s.Before).Before(isd.SentAt) {
+		if c.byWindow(before(start, *s.Before), o).Before(isd.SentAt) {
 			return CodeOver, fmt.Sprintf("the invitation went out less than %s before the event: no need for this step", s.Before)
 		}
 	}
@@ -140,9 +140,10 @@ func (c *Campaign) occurrence(inv *Step, isd *contact.Send) (start, end time.Tim
 	return start, start.Add(e.End.Sub(e.Start))
 }
 
-// eventTime is when a step timed from its event is due: before its start,
-// or after_event its end, counted in the event's zone.
-func (c *Campaign) eventTime(f *Facts, s *Step) (time.Time, bool) {
+// eventTime is when a step timed from its event is due: before its start
+// (by the end of the send window, when that time falls outside it), or
+// after_event its end, counted in the event's zone.
+func (c *Campaign) eventTime(f *Facts, s *Step, o Options) (time.Time, bool) {
 	if s.EventStep == "" || (s.Before == nil && s.AfterEvent == nil) {
 		return time.Time{}, false
 	}
@@ -152,7 +153,7 @@ func (c *Campaign) eventTime(f *Facts, s *Step) (time.Time, bool) {
 	}
 	start, end := c.occurrence(inv, f.Sends[inv.ID])
 	if s.Before != nil {
-		return before(start, *s.Before), true
+		return c.byWindow(before(start, *s.Before), o), true
 	}
 	return s.AfterEvent.After(end.In(inv.Event.Zone), schedule.Holidays{}), true
 }
@@ -167,6 +168,26 @@ func before(t time.Time, d schedule.Delay) time.Time {
 		return t.AddDate(0, 0, -7*d.N)
 	}
 	return t.AddDate(0, 0, -d.N)
+}
+
+// byWindow moves a time outside the send window back to the last quarter
+// hour inside it, at most three days back: a reminder "1d" before a 5 pm
+// event goes by the end of the working day before, not on the morning of
+// the event.
+func (c *Campaign) byWindow(t time.Time, o Options) time.Time {
+	open := func(m time.Time) bool {
+		local := m.In(c.Location)
+		return o.Window.Contains(local) && !o.Holidays.Has(local)
+	}
+	if open(t) {
+		return t
+	}
+	for m, i := t.Truncate(15*time.Minute), 0; i < 3*24*4; i++ {
+		if m = m.Add(-15 * time.Minute); open(m) {
+			return m
+		}
+	}
+	return t
 }
 
 // Updates are the messages rapport adds when an invite step's event

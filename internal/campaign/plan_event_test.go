@@ -75,6 +75,13 @@ func TestRemindersGoOnlyToThoseComing(t *testing.T) {
 	if len(due) != 0 || !strings.Contains(why["yes@clinic.test"], "waiting until Wed 2026-12-02 17:00") {
 		t.Errorf("two days before: due %v, yes: %q", due, why["yes@clinic.test"])
 	}
+	t.Run("a day before a 5 pm event is by the end of the working day", func(t *testing.T) {
+		office := *g
+		office.o.Window, _ = schedule.ParseWindow("Mon-Fri 09:00-17:00")
+		if _, why := office.plan(time.Date(2026, 12, 1, 12, 0, 0, 0, chicago)); !strings.Contains(why["yes@clinic.test"], "waiting until Wed 2026-12-02 16:45") {
+			t.Errorf("office hours: %q", why["yes@clinic.test"])
+		}
+	})
 
 	due, why = g.plan(time.Date(2026, 12, 2, 17, 30, 0, 0, chicago))
 	if fmt.Sprint(due) != "map[yes@clinic.test:[reminder]]" {

@@ -82,6 +82,8 @@ func commands() []*command {
 		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
 		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
 		cmdStatus(), cmdRun(), cmdInboxSync(),
+		cmdEventsList(), cmdEventsShow(), cmdEventsExport(), cmdEventsUpdate(), cmdEventsCancel(),
+		cmdEventsAttended(), cmdEventsAnswer(),
 		cmdDemo(),
 	}
 }

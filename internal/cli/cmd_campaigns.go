@@ -361,6 +361,9 @@ func runStart(ctx context.Context, a *app, name string) error {
 		return err
 	}
 	defer done()
+	if err := c.CheckEvents(a.env.Now()); err != nil {
+		return invalid(fmt.Errorf("campaign %s is not started (nothing was sent):\n%w", name, err))
+	}
 	problems, n, err := d.CheckCampaign(ctx, c)
 	if err != nil {
 		return err

@@ -17,8 +17,10 @@ func cmdInboxSync() *command {
 		help: `Reads what arrived in your inbox (and Junk folder) since the last pass, without
 waiting for more. Replies move contacts to "replied" and stop their follow-ups;
 hard bounces to "bounced"; opt-outs to "opted-out"; an out-of-office answer
-moves nobody and makes the next note wait. Mail that concerns none of your
-contacts is left alone and unread by rapport.`,
+moves nobody and makes the next note wait. Answers to your invitations, from
+a calendar's Accept / Decline or a plain "count me in", are recorded on the
+event (rapport events show NAME). Mail that concerns none of your contacts
+is left alone and unread by rapport.`,
 		example: "rapport inbox sync\nrapport inbox sync --json",
 		run:     runInboxSync,
 	}
@@ -87,7 +89,8 @@ func (a *app) watcher(ctx context.Context, onResult func(inbox.Result)) (*inbox.
 			oo.Client = &imapclient.Options{UnilateralDataHandler: h}
 			return imapconn.Dial(ctx, oo)
 		},
-		Processor: &inbox.Processor{Store: st, Self: cfg.Identity.Email, AutoReplyPause: cfg.Sending.AutoReplyPause.Duration, Now: a.env.Now},
+		Processor: &inbox.Processor{Store: st, Self: cfg.Identity.Email, AutoReplyPause: cfg.Sending.AutoReplyPause.Duration, Now: a.env.Now,
+			AcceptedStage: cfg.Events.Accepted},
 		Positions: st, Mailbox: cfg.IMAP.Mailbox, Junk: junk, Processed: cfg.IMAP.ProcessedFolder,
 		Poll: cfg.IMAP.Poll.Duration, Now: a.env.Now, Log: a.log,
 		OnState:  func(s string) { st.SetSetting(context.WithoutCancel(ctx), watcherKey, s) },

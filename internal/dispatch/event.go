@@ -101,13 +101,11 @@ func (d *Dispatcher) eventInfo(ctx context.Context, c *campaign.Campaign, s *cam
 		return nil, err
 	}
 	info.id, info.uid, info.sequence, info.cancelled = e.ID, e.UID, e.Sequence, e.Cancelled()
-	if !info.cancelled && e.Fingerprint != want.Fingerprint {
-		info.sequence++ // changed in the file: the next tick sends this revision
-	}
 	rs, err := d.o.Store.RSVPs(ctx, e.ID)
 	if err != nil {
 		return nil, err
 	}
+	invited := false
 	for _, r := range rs {
 		if !r.Occurrence.IsZero() {
 			continue
@@ -115,7 +113,11 @@ func (d *Dispatcher) eventInfo(ctx context.Context, c *campaign.Campaign, s *cam
 		if r.Answer == contact.Accepted {
 			info.accepted++
 		}
+		invited = invited || r.SentSequence >= 0
 		info.invites[r.ContactID] = campaign.Invitee{Answer: r.Answer, Attended: r.Attended, Sequence: max(r.SentSequence, 0)}
+	}
+	if invited && !info.cancelled && e.Fingerprint != want.Fingerprint {
+		info.sequence++ // changed in the file since: the next tick records and sends this revision
 	}
 	return info, nil
 }
@@ -169,4 +171,16 @@ func (d *Dispatcher) eventFacts(ctx context.Context, c *campaign.Campaign, facts
 		}
 	}
 	return states, nil
+}
+
+// CancelEvent calls an invite step's event off: it is recorded (even when
+// no invitation went out yet) and marked cancelled with a higher
+// revision. The plan then owes a cancellation to everyone invited who has
+// not declined, and holds the invitations not yet sent.
+func (d *Dispatcher) CancelEvent(ctx context.Context, c *campaign.Campaign, s *campaign.Step) (*store.CalEvent, error) {
+	e, _, err := d.o.Store.SyncEvent(ctx, d.calEvent(c, s, c.Round(d.o.Now())))
+	if err != nil {
+		return nil, err
+	}
+	return d.o.Store.CancelEvent(ctx, e.ID)
 }

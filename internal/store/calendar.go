@@ -79,9 +79,9 @@ func (s *Store) CalEvents(ctx context.Context) ([]*CalEvent, error) {
 
 // SyncEvent records an event as the campaign file describes it now and
 // returns it as stored. A new event starts at sequence 0. When the
-// fingerprint differs from the stored one, the event changed: its
-// sequence goes up by one and changed is true, so that everyone invited
-// gets an update. The capacity follows the file without a new revision
+// fingerprint differs from the stored one after invitations went out, the
+// event changed: its sequence goes up by one and changed is true, so that
+// everyone invited gets an update. The capacity follows the file without a new revision
 // (it is not in any calendar). A cancelled event is never changed again.
 func (s *Store) SyncEvent(ctx context.Context, e CalEvent) (out *CalEvent, changed bool, err error) {
 	err = s.tx(ctx, func(tx *txn) error {
@@ -93,16 +93,28 @@ func (s *Store) SyncEvent(ctx context.Context, e CalEvent) (out *CalEvent, chang
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE calendar_events SET sequence = sequence + 1, fingerprint = ?, title = ?,
-			starts_at = ?, ends_at = ?, timezone = ?, place = ?, updated_at = ?
-			WHERE campaign = ? AND step = ? AND round = ? AND fingerprint != ? AND cancelled_at = ''`,
-			e.Fingerprint, e.Title, fmtTime(e.Start), fmtTime(e.End), e.Timezone, e.Place, now,
-			e.Campaign, e.Step, e.Round, e.Fingerprint)
-		if err != nil {
+		var id int64
+		var invited bool
+		err = tx.QueryRowContext(ctx, `SELECT id, EXISTS (SELECT 1 FROM rsvps WHERE event_id = calendar_events.id AND sent_sequence >= 0)
+			FROM calendar_events WHERE campaign = ? AND step = ? AND round = ? AND fingerprint != ? AND cancelled_at = ''`,
+			e.Campaign, e.Step, e.Round, e.Fingerprint).Scan(&id, &invited)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		n, _ := res.RowsAffected()
-		changed = n > 0
+		if id != 0 {
+			// Before anyone was invited, a change is no new revision:
+			// the first invitations carry it.
+			bump := 0
+			if invited {
+				bump = 1
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE calendar_events SET sequence = sequence + ?, fingerprint = ?, title = ?,
+				starts_at = ?, ends_at = ?, timezone = ?, place = ?, updated_at = ? WHERE id = ?`,
+				bump, e.Fingerprint, e.Title, fmtTime(e.Start), fmtTime(e.End), e.Timezone, e.Place, now, id); err != nil {
+				return err
+			}
+			changed = invited
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE calendar_events SET capacity = ? WHERE campaign = ? AND step = ? AND round = ?`,
 			e.Capacity, e.Campaign, e.Step, e.Round); err != nil {
 			return err

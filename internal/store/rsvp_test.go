@@ -47,7 +47,11 @@ func TestAnEventChangesOnlyWhenItsFingerprintDoes(t *testing.T) {
 	if e.Sequence != 0 || e.UID == "" {
 		t.Fatalf("a new event: %+v", e)
 	}
-	again, changed, _ := s.SyncEvent(ctx, CalEvent{Campaign: "meet-greet", Step: "invite", UID: e.UID, Fingerprint: "5pm library", Capacity: 30})
+	if early, changed, _ := s.SyncEvent(ctx, CalEvent{Campaign: "meet-greet", Step: "invite", UID: e.UID, Fingerprint: "4pm library", Capacity: 25}); changed || early.Sequence != 0 {
+		t.Errorf("a change before anyone was invited: changed %v, sequence %d", changed, early.Sequence)
+	}
+	invited(t, s, e, "lee@clinic.test")
+	again, changed, _ := s.SyncEvent(ctx, CalEvent{Campaign: "meet-greet", Step: "invite", UID: e.UID, Fingerprint: "4pm library", Capacity: 30})
 	if changed || again.Sequence != 0 || again.Capacity != 30 {
 		t.Errorf("the same event again: changed %v, %+v", changed, again)
 	}
