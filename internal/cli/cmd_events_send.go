@@ -57,7 +57,9 @@ thank-you goes out. It goes through the journal like every note.`,
 // isUpdate keeps the updates of one invite step's event; isCancel its
 // cancellation.
 func isUpdate(step string) func(campaign.Item) bool {
-	return func(it campaign.Item) bool { return it.Step.EventStep == step && it.Step.Revision > 0 && !it.Step.Cancel }
+	return func(it campaign.Item) bool {
+		return it.Step.EventStep == step && it.Step.Revision > 0 && !it.Step.Cancel
+	}
 }
 
 func isCancel(step string) func(campaign.Item) bool {
