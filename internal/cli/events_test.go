@@ -220,7 +220,9 @@ func TestRSVPCorpusSortsItselfThroughInboxSync(t *testing.T) {
 		}
 	})
 	t.Run("an answer with a question is also a reply to read", func(t *testing.T) {
-		var c struct{ History []struct{ Type, Detail string } }
+		var c struct {
+			History []struct{ Type, Detail string }
+		}
 		w.u.json(&c, "contacts", "show", "also@counseling.example")
 		var types []string
 		for _, h := range c.History {
