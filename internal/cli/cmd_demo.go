@@ -22,7 +22,9 @@ func cmdDemo() *command {
 		help: `Starts a private mail server on this computer (nothing leaves it), a temporary
 store and sample contacts, and runs what a user does: import a spreadsheet,
 look at the notes, start a campaign, send, receive a reply from a front desk,
-an out-of-office answer, a bounce and an opt-out, and see every contact move.`,
+an out-of-office answer, a bounce and an opt-out, and see every contact move;
+then invite the contacts to a meet-and-greet and watch the answers sort
+themselves.`,
 		example: "go run ./cmd/rapport demo\nrapport demo --keep   # keep the folder to look around",
 		setup:   func(fs *flag.FlagSet) { fs.BoolVar(&keep, "keep", false, "keep the demo folder afterwards") },
 		run: func(ctx context.Context, a *app, args []string) error {
@@ -84,6 +86,9 @@ func (d *demo) setup() error {
 		return err
 	})
 	if err != nil {
+		return err
+	}
+	if err := d.datedMeetAndGreet(); err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(d.dir, "ca.pem"), d.srv.CAPEM(), 0o644); err != nil {

@@ -258,7 +258,7 @@ func printEvent(a *app, rep *dispatch.EventReport) {
 	e := rep.Step.Event
 	j := a.calEventOf(rep, false)
 	a.say("%s (%s)", e.Title, j.Name)
-	a.say("  when:     %s–%s %s", e.Start.Format("Mon Jan 2, 2006 15:04"), e.End.Format("15:04"), e.Start.Format("MST"))
+	a.say("  when:     %s", dispatch.When(e.Start, e.End))
 	a.say("  where:    %s", e.Where())
 	state := map[string]string{"not-sent": "no invitation sent yet", "upcoming": "invitations sent", "over": "over", "cancelled": "cancelled"}[j.State]
 	if j.CampaignRun != "" && j.CampaignRun != "active" {
@@ -271,6 +271,10 @@ func printEvent(a *app, rep *dispatch.EventReport) {
 	}
 	if rep.Changed {
 		a.say("  changed:  the time, place or title in %s differ from the invitations sent; `rapport events update %s` sends the update", rep.Campaign.Path, j.Name)
+	}
+	if len(rep.Guests) == 0 {
+		a.say("\nNo invitation has gone out yet. `rapport campaigns plan %s` shows who gets one, and when.", rep.Campaign.Name)
+		return
 	}
 	a.say("\n%d invited: %d coming, %d not coming, %d maybe, %d on the waitlist, %d no answer yet",
 		len(rep.Guests), coming, rep.Count(contact.Declined), rep.Count(contact.Tentative), rep.Count(contact.Waitlist), rep.Count(contact.NoAnswer))

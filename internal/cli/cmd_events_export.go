@@ -68,8 +68,7 @@ func runEventsExport(ctx context.Context, a *app, name, path string) error {
 
 func signInTitle(rep *dispatch.EventReport) string {
 	e := rep.Step.Event
-	return fmt.Sprintf("%s · %s, %s–%s · %s", e.Title, e.Start.Format("Monday, January 2, 2006"),
-		e.Start.Format("3:04 PM"), e.End.Format("3:04 PM"), e.Where())
+	return fmt.Sprintf("%s · %s · %s", e.Title, dispatch.When(e.Start, e.End), e.Where())
 }
 
 // writeSignIn writes the sheet through a temporary file renamed over

@@ -44,8 +44,11 @@ func (d *demo) story(ctx context.Context) error {
 	if err := d.runAll(ctx, [][]string{{"campaigns", "plan", "intro-physicians", "--at", later}}); err != nil {
 		return err
 	}
-	d.say("\n6. Every contact keeps its whole story:")
-	return d.runAll(ctx, [][]string{{"contacts", "show", "malvarez@elmpeds.example"}, {"status"}})
+	if err := d.meetAndGreet(ctx); err != nil {
+		return err
+	}
+	d.say("\n9. Every contact keeps its whole story:")
+	return d.runAll(ctx, [][]string{{"contacts", "show", "priya@ramancounseling.example"}, {"status"}})
 }
 
 func (d *demo) runAll(ctx context.Context, steps [][]string) error {

@@ -44,8 +44,14 @@ func eventView(e *invite.Event, ct *contact.Contact, now time.Time) map[string]s
 		"Place": e.Place, "Address": e.Address, "Where": e.Where(), "URL": e.URL, "Description": e.Description,
 		"MapURL": links.Map, "GoogleURL": links.Google, "OutlookURL": links.Outlook,
 	}
-	v["When"] = s.Format("Monday, January 2, 2006") + ", " + v["Time"]
+	v["When"] = When(s, en)
 	return v
+}
+
+// When says a meeting's date and times for people, in start's zone:
+// "Thursday, December 3, 2026, 5:00–6:30 PM CST".
+func When(start, end time.Time) string {
+	return start.Format("Monday, January 2, 2006") + ", " + clockRange(start, end.In(start.Location()))
 }
 
 // clockRange writes "5:00–6:30 PM CST", "11:30 AM–1:00 PM CST", or with

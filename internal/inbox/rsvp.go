@@ -72,7 +72,11 @@ func (p *Processor) calendarAnswer(ctx context.Context, in *store.Inbound, a *An
 		Source: store.SourceIMIP, Comment: r.Comment, ReceivedAt: a.Date, Supersedes: supersedes(r.Sequence, stamp),
 		AcceptedStage: p.AcceptedStage}
 	setAnswerClass(in, ans)
-	in.Detail = answerWords(ans, ev, r.Occurrence) + " (calendar reply from " + a.From + ")"
+	in.Detail = answerWords(ans, ev, r.Occurrence) + " (calendar reply"
+	if !strings.EqualFold(a.From, who.Email) {
+		in.Detail += " from " + a.From
+	}
+	in.Detail += ")"
 	if r.Comment != "" {
 		in.Detail += ": " + quote(r.Comment)
 	}
@@ -96,7 +100,10 @@ func (p *Processor) textAnswer(ctx context.Context, in *store.Inbound, a *Analys
 	in.RSVP = &store.AnswerIn{EventID: ev.ID, Answer: ans, Sequence: seq, Stamp: a.Date, Source: store.SourceText,
 		Comment: a.Answer.Phrase, ReceivedAt: a.Date, Supersedes: supersedes(seq, a.Date), AcceptedStage: p.AcceptedStage}
 	setAnswerClass(in, ans)
-	in.Detail = fmt.Sprintf("%s (replied %s from %s)", answerWords(ans, ev, time.Time{}), quote(a.Answer.Phrase), a.From)
+	in.Detail = fmt.Sprintf("%s (replied %s)", answerWords(ans, ev, time.Time{}), quote(a.Answer.Phrase))
+	if !strings.EqualFold(a.From, mt.Contact.Email) {
+		in.Detail = fmt.Sprintf("%s (%s replied %s)", answerWords(ans, ev, time.Time{}), a.From, quote(a.Answer.Phrase))
+	}
 	if a.Answer.Asks {
 		in.AlsoReply = true // the reply's own move and cancellations stand
 		in.Detail += ", and asks something: read it"
