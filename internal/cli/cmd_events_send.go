@@ -77,8 +77,7 @@ func runEventsUpdate(ctx context.Context, a *app, name string) error {
 	}
 	switch {
 	case rep.Stored == nil || len(rep.Guests) == 0:
-		a.say("no invitation to %s has gone out yet: the invitations will carry the details as they are now", s.Event.Title)
-		return nil
+		return a.nothingSent("no invitation to " + s.Event.Title + " has gone out yet: the invitations will carry the details as they are now")
 	case rep.Stored.Cancelled():
 		return invalidf("%s is cancelled: there is nothing to update", s.Event.Title)
 	}
@@ -90,8 +89,7 @@ func runEventsUpdate(ctx context.Context, a *app, name string) error {
 		return err
 	}
 	if !rep.Changed && due == 0 {
-		a.say("nothing in %s changed since the invitations went out (title, start, end, place): no update to send", c.Path)
-		return nil
+		return a.nothingSent("nothing in " + c.Path + " changed since the invitations went out (title, start, end, place): no update to send")
 	}
 	return runSend(ctx, a, c.Name, dispatch.TickOptions{Only: isUpdate(s.ID)})
 }
@@ -116,8 +114,7 @@ func runEventsCancel(ctx context.Context, a *app, name string) error {
 	}
 	a.note("%s is cancelled: no more invitations, reminders or thank-yous go out for it", e.Title)
 	if rep.Count(contact.Declined) == len(rep.Guests) {
-		a.say("nobody who is still expecting it was invited, so no cancellation needs to go out")
-		return nil
+		return a.nothingSent("nobody who is still expecting it was invited, so no cancellation needs to go out")
 	}
 	if reloaded, err := a.askDaemon(c); reloaded || err != nil {
 		return err
@@ -165,4 +162,14 @@ func (a *app) askDaemon(c *campaign.Campaign) (reloaded bool, err error) {
 		}
 	}
 	return true, errors.New(h.String() + " sends for this store but could not be asked to reload: reload it (systemctl --user reload rapport, or kill -HUP its pid); it then sends this at the campaign's next tick")
+}
+
+// nothingSent says why nothing was sent; with --json in the shape of
+// `rapport send --json`.
+func (a *app) nothingSent(why string) error {
+	if a.json {
+		return a.printJSON(map[string]any{"sent": 0, "due": 0, "results": []any{}, "stopped": why})
+	}
+	a.say("%s", why)
+	return nil
 }

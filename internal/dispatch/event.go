@@ -17,10 +17,11 @@ import (
 )
 
 // inviteStep is the invite step whose event a step is about: the step
-// itself, the one its `event` names, or nil.
+// itself, the one its `event` names (an update's or a cancellation's
+// too), or nil.
 func inviteStep(c *campaign.Campaign, s *campaign.Step) *campaign.Step {
 	switch {
-	case s.Channel == "invite":
+	case s.Channel == "invite" && !s.Added():
 		return s
 	case s.EventStep != "":
 		return c.Step(s.EventStep)

@@ -170,6 +170,15 @@ func TestAMovedEventSendsOneUpdateToEveryoneWhoDidNotDecline(t *testing.T) {
 	got := map[string]string{}
 	for _, sc := range w.calendars(3) {
 		got[sc.to] = prop(sc.cal, ics.ComponentPropertySequence) + " " + prop(sc.cal, ics.ComponentPropertyDtStart) + " " + sc.subject
+		if prop(sc.cal, ics.ComponentPropertyUniqueId) != e.UID {
+			t.Errorf("the update to %s names another event: %s, not %s", sc.to, prop(sc.cal, ics.ComponentPropertyUniqueId), e.UID)
+		}
+	}
+	for _, who := range []string{"yes@clinic.test", "quiet@clinic.test"} {
+		c, _ := w.st.ContactByEmail(ctx, who)
+		if r, _ := w.st.ContactRSVP(ctx, e.ID, c.ID); r == nil || r.SentSequence != 1 {
+			t.Errorf("%s holds revision %+v after the update", who, r)
+		}
 	}
 	want := "1 20261203T173000 Updated: An invitation to Meet & Greet for Local Clinicians, Thursday, December 3"
 	for _, to := range []string{"yes@clinic.test", "quiet@clinic.test"} {
