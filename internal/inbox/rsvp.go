@@ -167,6 +167,9 @@ func (p *Processor) calendarEvent(ctx context.Context, r *RSVP, mt *Match) (*sto
 // address when that is a contact (a colleague may answer from another
 // address than the one invited), else the contact the message matched.
 func (p *Processor) attendee(ctx context.Context, addr string, mt *Match) (*contact.Contact, error) {
+	if mt.Contact != nil && strings.EqualFold(mt.Contact.Email, addr) {
+		return mt.Contact, nil // the usual case: the attendee wrote
+	}
 	if addr != "" {
 		c, err := p.Store.ContactByEmail(ctx, addr)
 		if err == nil {
