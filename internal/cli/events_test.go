@@ -315,3 +315,43 @@ func TestAFullEventPutsLateAcceptsOnTheWaitlist(t *testing.T) {
 		}
 	})
 }
+
+func TestTheDaemonSendsTheUpdateOfAMovedEventAfterAReload(t *testing.T) {
+	w := newInvitedWorld(t, "", "yes@counseling.example", "no@counseling.example", "quiet@counseling.example")
+	w.replyTo(t, "yes@counseling.example", "Count me in!")
+	w.replyTo(t, "no@counseling.example", "Sorry, I can't make it.")
+	w.u.run("inbox", "sync")
+	clk := newFakeClock(w.u.now.Add(23*time.Hour - 10*time.Second)) // just before the campaign's 9:00 tick
+	_, logs, reload, stop := startDaemon(t, w.u, clk)
+	path := filepath.Join(w.u.dir, "campaigns", "meet-greet.toml")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(b), `start = "2026-12-03 17:00"`, `start = "2026-12-03 17:30"`, 1)), 0o644)
+	reload <- struct{}{}
+	waitFor(t, "the reload to see the change", func() bool { return strings.Contains(logs.String(), "event_update_due") })
+	for i := 0; len(w.srv.Received()) < 5 && i < 5000; i++ {
+		clk.next(t)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range w.srv.Received()[3:] {
+		got = append(got, e.To[0]+" "+headerValue(e.Data, "Subject"))
+	}
+	sort.Strings(got)
+	want := []string{"quiet@counseling.example Updated: An invitation to Meet & Greet for Local Clinicians, Thursday, December 3",
+		"yes@counseling.example Updated: An invitation to Meet & Greet for Local Clinicians, Thursday, December 3"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("after the reload the daemon sent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestStartingACampaignWhoseEventIsOverIsRefused(t *testing.T) {
+	w := newInvitedWorld(t, "", "a@counseling.example")
+	w.u.run("campaigns", "pause", "meet-greet")
+	w.u.now = time.Date(2026, 12, 4, 9, 0, 0, 0, w.u.now.Location())
+	_, errs, code := w.u.run("campaigns", "start", "meet-greet")
+	if code != exitValidation || !strings.Contains(errs, "steps.0.event.start: the event starts Thu Dec 3, 2026 17:00 CST, which is past") {
+		t.Errorf("start after the event: exit %d\n%s", code, errs)
+	}
+}
