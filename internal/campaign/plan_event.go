@@ -221,7 +221,13 @@ func (c *Campaign) Updates(f *Facts, o Options) []Item {
 			out = append(out, it.not(code, why))
 			continue
 		}
-		out = append(out, c.timing(f, it, o))
+		it = c.timing(f, it, o)
+		if it.Due && step.Cancel {
+			it.Reason = "due now: the event is cancelled, and this takes it out of their calendar"
+		} else if it.Due {
+			it.Reason = "due now: the event changed, and this update tells them"
+		}
+		out = append(out, it)
 	}
 	return out
 }

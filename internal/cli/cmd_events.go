@@ -113,7 +113,7 @@ type calEventJSON struct {
 	State       string         `json:"state"` // not-sent, upcoming, over, cancelled
 	Sequence    int            `json:"sequence"`
 	Changed     bool           `json:"changed"` // the file differs from what the invitations said
-	Counts      map[string]int `json:"counts"`
+	Counts      map[string]int `json:"counts"` // invited, accepted, declined, tentative, waitlist, no_answer
 	Guests      []guestJSON    `json:"guests,omitempty"`
 	CampaignRun string         `json:"campaign_state"`
 }
@@ -151,7 +151,7 @@ func (a *app) calEventOf(rep *dispatch.EventReport, guests bool) calEventJSON {
 		j.Sequence = rep.Stored.Sequence
 	}
 	for _, ans := range []contact.Answer{contact.Accepted, contact.Declined, contact.Tentative, contact.Waitlist, contact.NoAnswer} {
-		j.Counts[answerKey(ans)] = rep.Count(ans)
+		j.Counts[strings.ReplaceAll(answerKey(ans), "-", "_")] = rep.Count(ans)
 	}
 	if cs, err := a.st.Campaign(context.Background(), rep.Campaign.Name); err == nil {
 		j.CampaignRun = cs.State
@@ -239,7 +239,7 @@ func runEventsList(ctx context.Context, a *app, all bool) error {
 	for _, j := range out {
 		rep := j.Counts
 		rows = append(rows, []string{j.Name, a.eventWhen(j), j.State, fmt.Sprint(rep["invited"]),
-			fmt.Sprint(rep["accepted"]), fmt.Sprint(rep["declined"]), fmt.Sprint(rep["tentative"]), fmt.Sprint(rep["no-answer"])})
+			fmt.Sprint(rep["accepted"]), fmt.Sprint(rep["declined"]), fmt.Sprint(rep["tentative"]), fmt.Sprint(rep["no_answer"])})
 	}
 	a.table([]string{"EVENT", "WHEN", "STATE", "INVITED", "YES", "NO", "MAYBE", "NO ANSWER"}, rows)
 	return nil
@@ -266,7 +266,7 @@ func printEvent(a *app, rep *dispatch.EventReport) {
 	}
 	a.say("  state:    %s", state)
 	coming := rep.Count(contact.Accepted)
-	if e.Capacity > 0 {
+	if e.Capacity > 0 && j.State != "cancelled" {
 		a.say("  places:   %d of %d taken", coming, e.Capacity)
 	}
 	if rep.Changed {

@@ -65,6 +65,9 @@ func (a *app) guest(ctx context.Context, name, who string) (*store.CalEvent, *co
 		return nil, nil, invalidf("no invitation to %s has gone out yet", rep.Step.Event.Title)
 	}
 	c, err := a.st.FindContact(ctx, who)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, invalidf("%s is not one of your contacts", who)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("contact %s: %w", who, err)
 	}
@@ -81,6 +84,10 @@ func runEventsAttended(ctx context.Context, a *app, name string, who []string, c
 		}
 		if errors.Is(err, store.ErrNotFound) {
 			err = fmt.Errorf("%s was not invited to %s", w, name)
+		}
+		var ve *validationError
+		if errors.As(err, &ve) {
+			err = ve.err
 		}
 		if err != nil {
 			problems = append(problems, err)

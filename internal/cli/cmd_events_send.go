@@ -104,6 +104,10 @@ func runEventsCancel(ctx context.Context, a *app, name string) error {
 		return err
 	}
 	defer done()
+	before, err := d.Report(ctx, c, s, a.env.Now())
+	if err != nil {
+		return err
+	}
 	e, err := d.CancelEvent(ctx, c, s)
 	if err != nil {
 		return err
@@ -112,7 +116,16 @@ func runEventsCancel(ctx context.Context, a *app, name string) error {
 	if err != nil {
 		return err
 	}
-	a.note("%s is cancelled: no more invitations, reminders or thank-yous go out for it", e.Title)
+	if before.Stored != nil && before.Stored.Cancelled() {
+		if due, err := a.owed(ctx, c, isCancel(s.ID)); err != nil || due == 0 {
+			if err != nil {
+				return err
+			}
+			return a.nothingSent(e.Title + " was already cancelled, and everyone who was expecting it has been told")
+		}
+	} else {
+		a.say("%s is cancelled: no more invitations, reminders or thank-yous go out for it.", e.Title)
+	}
 	if rep.Count(contact.Declined) == len(rep.Guests) {
 		return a.nothingSent("nobody who is still expecting it was invited, so no cancellation needs to go out")
 	}
