@@ -113,7 +113,7 @@ type calEventJSON struct {
 	State       string         `json:"state"` // not-sent, upcoming, over, cancelled
 	Sequence    int            `json:"sequence"`
 	Changed     bool           `json:"changed"` // the file differs from what the invitations said
-	Counts      map[string]int `json:"counts"` // invited, accepted, declined, tentative, waitlist, no_answer
+	Counts      map[string]int `json:"counts"`  // invited, accepted, declined, tentative, waitlist, no_answer
 	Guests      []guestJSON    `json:"guests,omitempty"`
 	CampaignRun string         `json:"campaign_state"`
 }
