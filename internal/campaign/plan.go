@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"rapport/internal/contact"
@@ -23,6 +24,8 @@ type Facts struct {
 	// date it asked us to wait until.
 	AutoRepliedAt time.Time
 	HoldUntil     time.Time
+	// StageAt is when the contact last moved stage (zero if never).
+	StageAt time.Time
 	// Invites are the contact's invitations in this campaign and their
 	// answers, by invite step id; a missing one was never recorded.
 	Invites map[string]Invitee
@@ -41,7 +44,8 @@ type Options struct {
 	Window   schedule.Window
 	Holidays schedule.Holidays
 	Pipeline contact.Pipeline
-	Paused   bool // the campaign is paused (or not started)
+	Paused   bool   // the campaign is paused (or not started)
+	State    string // with Paused: "draft", "paused" or "done", for the reason
 	// Capacity is how many messages the shared caps allow now; negative
 	// means no limit. Letters are not counted.
 	Capacity int
@@ -176,7 +180,7 @@ func (c *Campaign) planOne(f *Facts, o Options) (Item, bool) {
 		return it.not(CodeLeft, "no longer in the campaign's audience (tags, kind or fields changed)"), true
 	}
 	if o.Pipeline.Suppressed(ct.Stage) {
-		return it.not(stageCode(ct.Stage), fmt.Sprintf("%s: never written to", ct.Stage)), true
+		return it.not(stageCode(ct.Stage), stageWords(ct.Stage, f.StageAt, c.Location)+": no notes go to them"), true
 	}
 	if ct.Missing {
 		return it.not(CodeHeld, "no longer in its spreadsheet ("+ct.Source.File+"): held until the row is back"), true
@@ -190,6 +194,15 @@ func (c *Campaign) planOne(f *Facts, o Options) (Item, bool) {
 		return it.not(code, why), true
 	}
 	return c.timing(f, it, o), true
+}
+
+// stageWords says a side stage and since when: "opted out on Wed Dec 2".
+func stageWords(s contact.Stage, at time.Time, loc *time.Location) string {
+	w := strings.ReplaceAll(string(s), "-", " ")
+	if at.IsZero() {
+		return w
+	}
+	return w + " on " + at.In(loc).Format("Mon Jan 2")
 }
 
 func stageCode(s contact.Stage) Code {
@@ -278,7 +291,7 @@ func (c *Campaign) blocked(f *Facts, s *Step, first *contact.Send, o Options) (C
 	for _, u := range s.Unless {
 		switch {
 		case u == "replied" && first != nil && !f.EngagedAt.IsZero() && !f.EngagedAt.Before(since):
-			return CodeReplied, "answered on " + f.EngagedAt.In(o.Now.Location()).Format("2006-01-02")
+			return CodeReplied, "answered on " + f.EngagedAt.In(c.Location).Format("Mon Jan 2")
 		case u == "auto-replied" && first != nil && !f.AutoRepliedAt.IsZero() && !f.AutoRepliedAt.Before(since):
 			return CodeAutoReply, "sent an out-of-office answer"
 		case u == "opted-out" && f.Contact.Stage == contact.StageOptedOut,
@@ -339,7 +352,14 @@ func (c *Campaign) inWindow(it Item, o Options) Item {
 		}
 	}
 	if o.Paused {
-		return it.not(CodePaused, "due, but the campaign is not started (`rapport campaigns start "+c.Name+"`)")
+		why := "due, but the campaign is not started (`rapport campaigns start " + c.Name + "`)"
+		switch o.State {
+		case "paused":
+			why = "due, but the campaign is paused (`rapport campaigns start " + c.Name + "` resumes it)"
+		case "done":
+			why = "due, but the campaign is finished"
+		}
+		return it.not(CodePaused, why)
 	}
 	it.Due, it.Code, it.Reason = true, CodeDue, "due now"
 	return it

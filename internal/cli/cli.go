@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"sort"
 	"strings"
 	"time"
 
+	"golang.org/x/oauth2"
 	"golang.org/x/term"
 
 	"rapport/internal/config"
+	"rapport/internal/oauth"
 	"rapport/internal/store"
 )
 
@@ -25,6 +28,15 @@ type Env struct {
 	Now            func() time.Time
 	After          func(time.Duration) <-chan time.Time
 	Getenv         func(string) string
+	// OpenBrowser opens the sign-in page of `rapport login`; nil means
+	// xdg-open or open when installed. The address is printed either way.
+	OpenBrowser func(url string) error
+	// OAuthEndpoint replaces the provider's sign-in endpoints (tests run
+	// their own authorization server); nil means the real ones.
+	OAuthEndpoint *oauth2.Endpoint
+	// LookupMX finds a domain's mail servers for `rapport init --email`;
+	// nil means the system's resolver.
+	LookupMX func(ctx context.Context, domain string) ([]*net.MX, error)
 }
 
 // Run runs rapport with args (without the program name) and returns the
@@ -81,7 +93,7 @@ func commands() []*command {
 		cmdContactsList(), cmdContactsShow(), cmdContactsStage(), cmdContactsExport(),
 		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
 		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
-		cmdStatus(), cmdRun(), cmdInboxSync(),
+		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLogin(), cmdVersion(), cmdLog(),
 		cmdEventsList(), cmdEventsShow(), cmdEventsExport(), cmdEventsUpdate(), cmdEventsCancel(),
 		cmdEventsAttended(), cmdEventsAnswer(),
 		cmdDemo(),
@@ -113,6 +125,8 @@ type app struct {
 	log            *slog.Logger
 	cfg            *config.Config
 	st             *store.Store
+	oauthSrc       *oauth.Source  // the run's token source (see tokenSource)
+	oauthCfg       *config.Config // the config oauthSrc was made for
 }
 
 func (a *app) flagSet(c *command) *flag.FlagSet {
@@ -149,6 +163,13 @@ func (a *app) commandHelp(c *command, fs *flag.FlagSet) {
 }
 
 func (a *app) topLevel(cmds []*command, globals, rest []string) int {
+	if len(rest) > 0 && (rest[0] == "--version" || rest[0] == "-version") {
+		fmt.Fprintln(a.stdout, versionLine())
+		return exitOK
+	}
+	if len(rest) == 1 && a.group(cmds, rest[0]) {
+		return exitOK
+	}
 	if len(rest) == 0 || rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
 		if len(rest) > 1 {
 			if c, _ := findCommand(cmds, rest[1:]); c != nil {
@@ -164,6 +185,27 @@ func (a *app) topLevel(cmds []*command, globals, rest []string) int {
 	}
 	fmt.Fprintf(a.stderr, "rapport: unknown command %q\nRun `rapport help` for the list of commands.\n", strings.Join(rest, " "))
 	return exitUsage
+}
+
+// group lists the subcommands of a command group ("rapport contacts"),
+// if name is one.
+func (a *app) group(cmds []*command, name string) bool {
+	var sub []*command
+	for _, c := range cmds {
+		if strings.HasPrefix(c.name, name+" ") {
+			sub = append(sub, c)
+		}
+	}
+	if len(sub) == 0 {
+		return false
+	}
+	sort.SliceStable(sub, func(i, j int) bool { return sub[i].name < sub[j].name })
+	fmt.Fprintf(a.stdout, "rapport %s has these commands:\n\n", name)
+	for _, c := range sub {
+		fmt.Fprintf(a.stdout, "  %-22s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(a.stdout, "\nRun `rapport %s --help` for one's flags and an example.\n", sub[0].name)
+	return true
 }
 
 func (a *app) overview(cmds []*command) {
@@ -192,7 +234,18 @@ func (a *app) setupLog(daemon bool) {
 	case a.verbose:
 		level = slog.LevelDebug
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	// Log times are the user's local time with its offset, so a line of
+	// the daemon's log reads as the clock on the wall.
+	loc := time.Local
+	if c, err := config.Load(a.configPath); err == nil && c.Location != nil {
+		loc = c.Location
+	}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: func(groups []string, at slog.Attr) slog.Attr {
+		if at.Key == slog.TimeKey && len(groups) == 0 && at.Value.Kind() == slog.KindTime {
+			return slog.String(slog.TimeKey, at.Value.Time().In(loc).Format("2006-01-02T15:04:05-07:00"))
+		}
+		return at
+	}}
 	if a.isTTY() {
 		a.log = slog.New(slog.NewTextHandler(a.stderr, opts))
 	} else {

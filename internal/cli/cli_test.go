@@ -16,6 +16,7 @@ type user struct {
 	t   *testing.T
 	dir string
 	now time.Time
+	env func(*Env) // changes the environment of every command, when set
 }
 
 func newUser(t *testing.T) *user {
@@ -35,6 +36,9 @@ func (u *user) run(args ...string) (stdout, stderr string, code int) {
 			}
 			return ""
 		}}
+	if u.env != nil {
+		u.env(&env)
+	}
 	code = RunEnv(context.Background(), env, args)
 	return out.String(), errb.String(), code
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"rapport/internal/config"
 
 	"rapport/internal/imapconn"
 	"rapport/internal/render"
@@ -43,6 +44,7 @@ type checkReport struct {
 	Templates int      `json:"templates"`
 	Rendered  int      `json:"notes_rendered"`
 	Problems  []string `json:"problems"`
+	Warnings  []string `json:"warnings"`
 	Servers   []string `json:"servers"`
 }
 
@@ -51,7 +53,10 @@ func runCheck(ctx context.Context, a *app, offline bool) error {
 	if err != nil {
 		return err
 	}
-	rep := &checkReport{Config: cfg.Path, Problems: []string{}, Servers: []string{}}
+	rep := &checkReport{Config: cfg.Path, Problems: []string{}, Warnings: []string{}, Servers: []string{}}
+	if offline {
+		rep.Warnings = append(rep.Warnings, unsetPasswords(cfg)...)
+	}
 	tpls, errs := render.LoadAll(cfg.Resolve(cfg.Paths.Templates))
 	rep.Templates = len(tpls)
 	for _, e := range errs {
@@ -60,7 +65,7 @@ func runCheck(ctx context.Context, a *app, offline bool) error {
 	if err := a.checkCampaigns(ctx, rep); err != nil {
 		return err
 	}
-	if !offline {
+	if signedIn := a.checkSignIn(ctx, rep); !offline && signedIn {
 		a.checkServers(ctx, rep)
 	}
 	rep.OK = len(rep.Problems) == 0
@@ -149,6 +154,31 @@ func (a *app) checkServers(ctx context.Context, rep *checkReport) {
 	rep.Servers = append(rep.Servers, "IMAP "+cfg.IMAP.Host+": logged in")
 }
 
+// checkSignIn checks, without the network, that auth = "oauth2" has a
+// sign-in to use; without one the server logins are not tried (they would
+// only repeat it).
+func (a *app) checkSignIn(ctx context.Context, rep *checkReport) bool {
+	if !a.cfg.UsesOAuth() {
+		return true
+	}
+	src, err := a.tokenSource()
+	if err != nil {
+		rep.Problems = append(rep.Problems, err.Error())
+		return false
+	}
+	g, err := src.Grant(ctx)
+	switch {
+	case err != nil:
+		rep.Problems = append(rep.Problems, "sign-in: "+err.Error())
+		return false
+	case g.Problem != "":
+		rep.Problems = append(rep.Problems, "sign-in: "+g.Problem)
+		return false
+	}
+	rep.Servers = append(rep.Servers, fmt.Sprintf("sign-in with %s as %s", src.Provider.Title, orDash(g.Account)))
+	return true
+}
+
 func (a *app) resumeIfPaused(ctx context.Context) error {
 	st, err := a.store(ctx)
 	if err != nil {
@@ -171,10 +201,34 @@ func printCheck(a *app, rep *checkReport) {
 	for _, s := range rep.Servers {
 		a.say("server:    %s", s)
 	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(a.stderr, "warning:   %s\n", w)
+	}
 	for _, p := range rep.Problems {
 		fmt.Fprintf(a.stderr, "problem:   %s\n", p)
 	}
 	if rep.OK {
 		a.say("all good")
 	}
+}
+
+// unsetPasswords warns, without the network, about password variables the
+// config names that this shell does not have: the first `send` or `run`
+// would stop on them.
+func unsetPasswords(cfg *config.Config) []string {
+	var out []string
+	for _, s := range []struct {
+		section string
+		srv     config.Server
+	}{{"smtp", cfg.SMTP.Server}, {"imap", cfg.IMAP.Server}} {
+		env := s.srv.PasswordEnv
+		if s.srv.Host == "" || env == "" {
+			continue
+		}
+		if v, ok := os.LookupEnv(env); !ok || v == "" {
+			out = append(out, fmt.Sprintf("[%s] password_env: %s is not set in this shell; "+
+				"`export %s=…` (your app password) before `rapport send` or `rapport run`, or use password_cmd", s.section, env, env))
+		}
+	}
+	return out
 }

@@ -150,7 +150,7 @@ jitter = "100ms"
 
 // run runs one rapport command as the user would type it.
 func (d *demo) run(ctx context.Context, args ...string) error {
-	d.say("\n$ rapport %s", strings.ReplaceAll(strings.Join(args, " "), d.dir+string(filepath.Separator), ""))
+	d.say("\n$ rapport %s", strings.ReplaceAll(shellWords(args), d.dir+string(filepath.Separator), ""))
 	env := d.a.env
 	env.Stdout, env.Stderr = d.a.stdout, d.a.stdout
 	code := RunEnv(ctx, env, append([]string{"--config", filepath.Join(d.dir, "rapport.toml")}, args...))
@@ -158,4 +158,17 @@ func (d *demo) run(ctx context.Context, args ...string) error {
 		return fmt.Errorf("`rapport %s` failed (exit %d)", strings.Join(args, " "), code)
 	}
 	return ctx.Err()
+}
+
+// shellWords joins args as a user would type them, quoting those with
+// spaces, so a line of the demo can be copied and run.
+func shellWords(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if strings.ContainsAny(a, " \t'\"$`\\") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		out[i] = a
+	}
+	return strings.Join(out, " ")
 }

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"rapport/internal/daemon"
 	"rapport/internal/imapconn"
 	"rapport/internal/inbox"
 	"rapport/internal/store"
@@ -19,8 +21,10 @@ waiting for more. Replies move contacts to "replied" and stop their follow-ups;
 hard bounces to "bounced"; opt-outs to "opted-out"; an out-of-office answer
 moves nobody and makes the next note wait. Answers to your invitations, from
 a calendar's Accept / Decline or a plain "count me in", are recorded on the
-event (rapport events show NAME). Mail that concerns none of your contacts
-is left alone and unread by rapport.`,
+event (rapport events show NAME). Each new message about a contact is listed
+with what it did; mail that concerns none of your contacts is only counted,
+and left alone and unread by rapport. With -q nothing is printed but errors;
+--json lists every message looked at.`,
 		example: "rapport inbox sync\nrapport inbox sync --json",
 		run:     runInboxSync,
 	}
@@ -46,26 +50,61 @@ func runInboxSync(ctx context.Context, a *app, args []string) error {
 		}
 		return err
 	}
+	if !a.quiet {
+		printSync(a, res)
+	}
+	return err
+}
+
+// printSync shows what the new mail did to contacts, one row each, and
+// counts the rest: mail that concerns no contact, and mail processed by an
+// earlier pass (found again after the server renumbered the mailbox), which
+// changed nothing this time.
+func printSync(a *app, res []inbox.Result) {
 	var rows [][]string
+	fresh, seen := 0, 0
 	for _, r := range res {
+		if r.Duplicate {
+			seen++
+			continue
+		}
+		fresh++
+		if r.Contact == "" {
+			continue
+		}
 		move := ""
 		if r.StageFrom != r.StageTo {
 			move = r.StageFrom + " → " + r.StageTo
 		}
-		who := r.Contact
-		if r.Duplicate {
-			who += " (seen before)"
-		}
-		rows = append(rows, []string{r.Mailbox, itoa(r.UID), r.Class, who, move})
+		rows = append(rows, []string{r.Mailbox, itoa(r.UID), string(r.Class), r.Contact, move})
 	}
 	if len(rows) > 0 {
 		a.table([]string{"MAILBOX", "UID", "CLASS", "CONTACT", "STAGE"}, rows)
 	}
-	a.say("%s processed", plural(len(res), "new message"))
-	return err
+	line := "no new mail"
+	if fresh > 0 {
+		line = fmt.Sprintf("%s processed, %s", plural(fresh, "new message"), aboutContacts(len(rows), fresh))
+	}
+	if seen > 0 {
+		line += fmt.Sprintf("; %s handled before, nothing changed", plural(seen, "message"))
+	}
+	a.say("%s", line)
 }
 
-// watcher wires the inbox watcher from [imap] and [sending].
+func aboutContacts(n, of int) string {
+	switch {
+	case n == 0:
+		return "none about your contacts"
+	case n == of && n == 1:
+		return "about one of your contacts"
+	case n == of:
+		return "all about your contacts"
+	}
+	return fmt.Sprintf("%d about your contacts", n)
+}
+
+// watcher wires the inbox watcher from [imap] and [sending]; it records
+// its state where `rapport status` reads it.
 func (a *app) watcher(ctx context.Context, onResult func(inbox.Result)) (*inbox.Watcher, error) {
 	cfg, err := a.config()
 	if err != nil {
@@ -83,21 +122,22 @@ func (a *app) watcher(ctx context.Context, onResult func(inbox.Result)) (*inbox.
 	if cfg.IMAP.WatchJunk != nil && !*cfg.IMAP.WatchJunk {
 		junk = "-"
 	}
-	return inbox.NewWatcher(inbox.WatchOptions{
-		Dial: func(ctx context.Context, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
-			oo := o
-			oo.Client = &imapclient.Options{UnilateralDataHandler: h}
-			return imapconn.Dial(ctx, oo)
-		},
-		Processor: &inbox.Processor{Store: st, Self: cfg.Identity.Email, AutoReplyPause: cfg.Sending.AutoReplyPause.Duration, Now: a.env.Now,
-			AcceptedStage: cfg.Events.Accepted},
-		Positions: st, Mailbox: cfg.IMAP.Mailbox, Junk: junk, Processed: cfg.IMAP.ProcessedFolder,
+	dial := func(ctx context.Context, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
+		oo := o
+		oo.Client = &imapclient.Options{UnilateralDataHandler: h}
+		return imapconn.Dial(ctx, oo)
+	}
+	return inbox.New(dial, st, &inbox.Options{
+		Self: cfg.Identity.Email, AutoReplyPause: cfg.Sending.AutoReplyPause.Duration,
+		Mailbox: cfg.IMAP.Mailbox, Junk: junk, Processed: cfg.IMAP.ProcessedFolder, AcceptedStage: cfg.Events.Accepted,
+		// The safety poll and the reconnect backoff stay on real timers:
+		// they are not schedules, and a test's clock must not fire them.
 		Poll: cfg.IMAP.Poll.Duration, Now: a.env.Now, Log: a.log,
-		OnState:  func(s string) { st.SetSetting(context.WithoutCancel(ctx), watcherKey, s) },
+		OnState: func(s inbox.State) {
+			st.SetSetting(context.WithoutCancel(ctx), daemon.KeyWatcher, s.Encode())
+		},
 		OnResult: onResult,
 	}), nil
 }
-
-const watcherKey = "watcher.state"
 
 var _ inbox.Store = (*store.Store)(nil)

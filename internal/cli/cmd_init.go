@@ -3,28 +3,47 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"rapport/internal/config"
 
 	"rapport"
 )
 
 func cmdInit() *command {
+	var email, provider string
 	return &command{
 		name:    "init",
-		args:    "[DIR]",
+		args:    "[DIR] [--email ADDRESS [--provider NAME]]",
 		summary: "write rapport.toml, sample campaigns and templates (never overwrites)",
 		help: `Writes into DIR (default: the current folder) a commented rapport.toml, the
 sample campaigns in campaigns/ and the sample templates in templates/. A file
-that already exists is left alone and listed.`,
-		example: "rapport init ~/outreach\ncd ~/outreach && $EDITOR rapport.toml",
-		run:     runInit,
+that already exists is left alone and listed.
+
+With --email, rapport.toml gets your address and your provider's mail servers:
+Gmail and Outlook.com addresses are known; for your own domain rapport looks
+up who receives its mail (Google Workspace, Microsoft 365, iCloud, Fastmail).
+When it cannot tell (no internet, another provider), it asks, or, when no one
+can answer, says to pass --provider google|microsoft|icloud|fastmail|other.`,
+		example: "rapport init ~/outreach --email anna@leefamilytherapy.com\ncd ~/outreach && $EDITOR rapport.toml",
+		setup: func(fs *flag.FlagSet) {
+			fs.StringVar(&email, "email", "", "your address: fills in your mail provider's settings")
+			fs.StringVar(&provider, "provider", "", "your mail provider when it cannot be told from the address: google, microsoft, icloud, fastmail or other")
+		},
+		run: func(ctx context.Context, a *app, args []string) error {
+			return runInit(ctx, a, args, email, provider)
+		},
 	}
 }
 
-func runInit(ctx context.Context, a *app, args []string) error {
+func runInit(ctx context.Context, a *app, args []string, email, provider string) error {
 	if err := wantArgs(args, 0, 1, "DIR"); err != nil {
+		return err
+	}
+	cfgText, preset, err := a.initConfig(ctx, email, provider)
+	if err != nil {
 		return err
 	}
 	dir := "."
@@ -35,7 +54,7 @@ func runInit(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	var wrote, kept []string
-	err := fs.WalkDir(rapport.Samples, ".", func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(rapport.Samples, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -43,7 +62,12 @@ func runInit(ctx context.Context, a *app, args []string) error {
 		if p == "config.example.toml" {
 			dst = filepath.Join(dir, "rapport.toml")
 		}
-		ok, err := writeNew(dst, p)
+		var ok bool
+		if p == "config.example.toml" && cfgText != nil {
+			ok, err = writeBytesNew(dst, cfgText)
+		} else {
+			ok, err = writeNew(dst, p)
+		}
 		if ok {
 			wrote = append(wrote, dst)
 		} else if err == nil {
@@ -54,6 +78,14 @@ func runInit(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Every folder the new config names exists, empty ones included.
+	if cfg, err := config.Load(filepath.Join(dir, "rapport.toml")); err == nil {
+		for _, p := range []string{cfg.Paths.Templates, cfg.Paths.Campaigns, cfg.Paths.Letters, filepath.Dir(cfg.Store.Path)} {
+			if err := os.MkdirAll(cfg.Resolve(p), 0o755); err != nil {
+				return err
+			}
+		}
+	}
 	if a.json {
 		return a.printJSON(map[string][]string{"written": nonNil(wrote), "kept": nonNil(kept)})
 	}
@@ -63,18 +95,22 @@ func runInit(ctx context.Context, a *app, args []string) error {
 	for _, p := range kept {
 		a.say("kept  %s (already there)", p)
 	}
-	a.say("\nNext: edit %s (your name, your mail servers), then\n  rapport check --offline\n  rapport import your-contacts.xlsx",
-		filepath.Join(dir, "rapport.toml"))
+	a.say("%s", nextSteps(filepath.Join(dir, "rapport.toml"), preset))
 	return nil
 }
 
-// writeNew copies an embedded sample to dst unless dst exists. The config
-// is written private (0600): the user may put a password in it.
+// writeNew copies an embedded sample to dst unless dst exists.
 func writeNew(dst, sample string) (bool, error) {
 	data, err := rapport.Samples.ReadFile(sample)
 	if err != nil {
 		return false, err
 	}
+	return writeBytesNew(dst, data)
+}
+
+// writeBytesNew writes data to dst unless dst exists. The config is
+// written private (0600): the user may put a password in it.
+func writeBytesNew(dst string, data []byte) (bool, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return false, err
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -75,12 +76,12 @@ func runSend(ctx context.Context, a *app, name string, o dispatch.TickOptions) e
 		return err
 	}
 	lock, err := daemon.AcquireWait(ctx, daemon.LockPath(st.Path()), daemon.RoleSend, a.env.Now, func(h daemon.Holder) {
-		a.note("%s is sending for this store; waiting for it to finish…", h)
+		a.note("%s is sending for this folder since %s; waiting for it to finish…", h, a.day(h.Since))
 	})
 	if errors.Is(err, daemon.ErrRunning) {
 		h, _ := daemon.Running(daemon.LockPath(st.Path()))
-		return fmt.Errorf("%s is running and sends for this store, one note at a time: campaign %s is active, "+
-			"so its due notes go out at its next tick (%s); `rapport status` shows what it is doing", h, c.Name, a.nextTick(c))
+		return fmt.Errorf("%s is running (since %s) and sends for this folder, one note at a time: campaign %s is active, "+
+			"so its due notes go out at its next tick (%s); `rapport status` shows what it is doing", h, a.day(h.Since), c.Name, a.nextTick(c))
 	}
 	if err != nil {
 		return err
@@ -116,7 +117,7 @@ func mustBeActive(ctx context.Context, st *store.Store, name string) error {
 
 // nextTick says when an active campaign's schedule next fires.
 func (a *app) nextTick(c *campaign.Campaign) string {
-	return c.Schedule.Next(a.env.Now()).In(c.Location).Format("Mon Jan 2 15:04")
+	return a.day(c.Schedule.Next(a.env.Now()))
 }
 
 // recovery is how a send settles what a crash left uncertain first.
@@ -144,7 +145,13 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 	rep, err := d.Tick(ctx, []*campaign.Campaign{c}, o)
 	pr.finish()
 	if rep != nil {
-		printTick(a, rep, o.DryRun)
+		a.printTick(rep, o.DryRun)
+		if !o.DryRun {
+			a.recordManualSend(ctx, c.Name, rep)
+		}
+	}
+	if err == nil && ctx.Err() != nil {
+		return ctx.Err() // Ctrl-C: said so, and not a success
 	}
 	if errors.Is(err, dispatch.ErrPaused) {
 		return fmt.Errorf("%w; fix the cause, then run `rapport check` (it resumes sending once the login works)", err)
@@ -152,14 +159,14 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 	return err
 }
 
-func printTick(a *app, rep *dispatch.Report, dry bool) {
+func (a *app) printTick(rep *dispatch.Report, dry bool) {
 	if a.json {
 		out := []sendJSON{}
 		for _, r := range rep.Results {
 			out = append(out, sendJSON{Campaign: r.Campaign, Step: r.Step, Contact: label(r.Contact), State: string(r.State),
 				MessageID: r.MessageID, Reason: r.Reason})
 		}
-		j := map[string]any{"sent": rep.Sent, "deferred": rep.Deferred, "failed": rep.Failed, "unknown": rep.Unknown,
+		j := map[string]any{"problems": nonNil(rep.Problems), "sent": rep.Sent, "deferred": rep.Deferred, "failed": rep.Failed, "unknown": rep.Unknown,
 			"skipped": rep.Skipped, "due": rep.Due, "stopped": rep.Stopped, "left": rep.Left, "unrecorded": rep.Unrecorded, "results": out}
 		if !rep.NextAt.IsZero() {
 			j["next_at"] = rep.NextAt.Format(time.RFC3339)
@@ -180,6 +187,13 @@ func printTick(a *app, rep *dispatch.Report, dry bool) {
 	}
 	if len(rows) > 0 {
 		a.table([]string{"RESULT", "CONTACT", "NOTE", "DETAIL"}, rows)
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(a.stderr, "problem: %s\n", p)
+	}
+	if rep.Due == 0 && len(rep.Problems) == 0 {
+		a.say("%s", a.nothingDue(rep))
+		return
 	}
 	if dry {
 		a.say("dry run: %s due; nothing was sent", plural(rep.Due, "note"))
@@ -202,6 +216,44 @@ func printTick(a *app, rep *dispatch.Report, dry bool) {
 	if rep.CopyErr != nil {
 		a.say("note: %v (the notes themselves went out)", rep.CopyErr)
 	}
+}
+
+// nothingDue says why a tick had nothing to send, in the plan's words.
+func (a *app) nothingDue(rep *dispatch.Report) string {
+	words := []struct {
+		code campaign.Code
+		what string
+	}{
+		{campaign.CodeWindow, "due but outside the send window"},
+		{campaign.CodeWaiting, "waiting for their next step"},
+		{campaign.CodeCap, "waiting for the sending cap"},
+		{campaign.CodeReplied, "answered"},
+		{campaign.CodeAutoReply, "away (out-of-office)"},
+		{campaign.CodeOutbox, "waiting for your decision in `rapport outbox list`"},
+		{campaign.CodeSending, "being sent right now"},
+		{campaign.CodeBounced, "bounced"},
+		{campaign.CodeOptedOut, "opted out"},
+		{campaign.CodeStage, "in a stage the campaign skips"},
+		{campaign.CodeHeld, "no longer in their spreadsheet"},
+		{campaign.CodeNoEmail, "without an email address"},
+		{campaign.CodeFailed, "failed for good"},
+		{campaign.CodeLeft, "no longer in the audience"},
+		{campaign.CodeDone, "done with every step"},
+	}
+	var parts []string
+	for _, w := range words {
+		if n := rep.NotDue[w.code]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, w.what))
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing is due now: nobody in the campaign's audience yet (import contacts, or check its [audience])"
+	}
+	s := "nothing is due now: " + joinComma(parts)
+	if !rep.NextDueAt.IsZero() {
+		s += "; the next falls due " + a.day(rep.NextDueAt)
+	}
+	return s
 }
 
 // tickSummary counts only what happened: "3 sent, 1 skipped".
@@ -266,5 +318,22 @@ func (a *app) recoverFirst(ctx context.Context, d *dispatch.Dispatcher, sf *mail
 	}
 	if waiting > 0 {
 		a.note("%s may or may not have gone out; they wait for your decision: `rapport outbox list`", plural(waiting, "note"))
+	}
+}
+
+// keyLastSend is where the last `rapport send` is noted, for status.
+const keyLastSend = "send.last"
+
+// lastSend is the note `rapport send` leaves for `rapport status`.
+type lastSend struct {
+	At       time.Time `json:"at"`
+	Campaign string    `json:"campaign"`
+	Summary  string    `json:"summary"`
+}
+
+func (a *app) recordManualSend(ctx context.Context, name string, rep *dispatch.Report) {
+	b, _ := json.Marshal(lastSend{At: a.env.Now(), Campaign: name, Summary: tickSummary(rep)})
+	if err := a.st.SetSetting(context.WithoutCancel(ctx), keyLastSend, string(b)); err != nil {
+		a.log.Warn("record_last_send_failed", "error", err.Error())
 	}
 }

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"rapport/internal/contact"
 	"rapport/internal/daemon"
+	"rapport/internal/inbox"
 	"rapport/internal/store"
 )
 
@@ -40,10 +43,14 @@ type statusJSON struct {
 	} `json:"sending"`
 	Campaigns []campaignJSON `json:"campaigns"`
 	Watcher   string         `json:"watcher"`
-	Outbox    int            `json:"outbox_waiting"`
-	InFlight  int            `json:"in_flight"`
-	Deferred  int            `json:"deferred"`
-	Sources   []sourceJSON   `json:"sources"`
+	// WatcherState is the watcher's own record, when the daemon runs one.
+	WatcherState *inbox.State `json:"watcher_state,omitempty"`
+	SignIn       *signInJSON  `json:"sign_in,omitempty"`
+	LastSend     *lastSend    `json:"last_manual_send,omitempty"`
+	Outbox       int          `json:"outbox_waiting"`
+	InFlight     int          `json:"in_flight"`
+	Deferred     int          `json:"deferred"`
+	Sources      []sourceJSON `json:"sources"`
 }
 
 type sourceJSON struct {
@@ -80,6 +87,13 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 	if err := a.sendingStatus(ctx, st, &s); err != nil {
 		return err
 	}
+	s.SignIn = a.signInStatus(ctx)
+	if v, _, ok, _ := st.Setting(ctx, keyLastSend); ok {
+		var ls lastSend
+		if json.Unmarshal([]byte(v), &ls) == nil {
+			s.LastSend = &ls
+		}
+	}
 	list, _ := a.loadCampaigns()
 	for _, c := range list {
 		cj, err := describeCampaign(ctx, st, c, a.env.Now())
@@ -88,10 +102,7 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 		}
 		s.Campaigns = append(s.Campaigns, cj)
 	}
-	s.Watcher, _, _, _ = st.Setting(ctx, watcherKey)
-	if !running {
-		s.Watcher = "not running (the daemon watches the inbox; `rapport inbox sync` checks once)"
-	}
+	s.Watcher, s.WatcherState = a.watcherStatus(ctx, st, running)
 	for _, src := range cfg.Sources {
 		sj := sourceJSON{Path: src.Path}
 		if l, err := st.LastImport(ctx, cfg.Resolve(src.Path)); err == nil {
@@ -105,6 +116,56 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 	}
 	printStatus(a, &s)
 	return nil
+}
+
+// watcherStatus says what the daemon's inbox watcher is doing, from what
+// the watcher records in the store.
+func (a *app) watcherStatus(ctx context.Context, st *store.Store, running bool) (string, *inbox.State) {
+	switch {
+	case !running:
+		return "not running (the daemon watches the inbox; `rapport inbox sync` checks once)", nil
+	case a.cfg.IMAP.Host == "":
+		return "off: rapport.toml has no [imap] account, so answers are not noticed", nil
+	}
+	v, _, _, _ := st.Setting(ctx, daemon.KeyWatcher)
+	ws, err := inbox.ParseState(v)
+	if err != nil {
+		if v == "" {
+			return "starting", nil
+		}
+		return v, nil // the daemon's own note, e.g. "stopped: ..."
+	}
+	return a.describeWatcher(ws), &ws
+}
+
+func (a *app) describeWatcher(ws inbox.State) string {
+	switch ws.Phase {
+	case inbox.PhaseConnecting:
+		return "connecting to the mail server (since " + a.when(ws.Since) + ")"
+	case inbox.PhaseCatchingUp:
+		return "reading new mail (connected since " + a.when(ws.Connected) + ")"
+	case inbox.PhaseIdle:
+		return "idle, waiting for new mail (IMAP IDLE, connected since " + a.when(ws.Connected) + ")"
+	case inbox.PhaseReconnecting:
+		next := "trying again now"
+		if ws.NextTry.After(a.env.Now()) {
+			next = "next try at " + a.whenAfter(ws.NextTry, ws.Since)
+		}
+		return fmt.Sprintf("RECONNECTING since %s (%s): %s. New answers are read once it connects; "+
+			"`rapport check` tests the [imap] settings", a.when(ws.Since), next, ws.LastError)
+	case inbox.PhaseStopped:
+		return "stopped at " + a.when(ws.Since)
+	}
+	return string(ws.Phase)
+}
+
+// whenAfter is t for people, without its date when that is since's.
+func (a *app) whenAfter(t, since time.Time) string {
+	day, rest, _ := strings.Cut(a.when(t), " ")
+	if sinceDay, _, _ := strings.Cut(a.when(since), " "); sinceDay == day {
+		return rest
+	}
+	return a.when(t)
 }
 
 func (a *app) sendingStatus(ctx context.Context, st *store.Store, s *statusJSON) error {
@@ -153,8 +214,16 @@ func printStatus(a *app, s *statusJSON) {
 	if s.Sending.Paused {
 		a.say("sending:   PAUSED: %s", s.Sending.PausedWhy)
 	}
-	a.say("sent:      %d in the last hour (cap %d), %d in 24 hours (cap %d)", s.Sending.LastHour, s.Sending.PerHour,
-		s.Sending.Last24Hours, s.Sending.PerDay)
+	a.say("sent:      %d in the last hour (%s), %d in 24 hours (%s)", s.Sending.LastHour, capWords(s.Sending.PerHour),
+		s.Sending.Last24Hours, capWords(s.Sending.PerDay))
+	if si := s.SignIn; si != nil && si.Problem != "" {
+		a.say("sign-in:   PROBLEM: %s", si.Problem)
+	} else if si != nil {
+		a.say("sign-in:   %s as %s, since %s", si.Provider, orDash(si.Account), si.SignedIn)
+	}
+	if s.LastSend != nil {
+		a.say("last send: %s by hand (`rapport send %s`): %s", a.day(s.LastSend.At), s.LastSend.Campaign, s.LastSend.Summary)
+	}
 	a.say("watcher:   %s", s.Watcher)
 	outbox := fmt.Sprintf("%d waiting for your decision, %d to retry", s.Outbox, s.Deferred)
 	if s.InFlight > 0 {
@@ -174,4 +243,12 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// capWords says a cap; per_hour = 0 means none.
+func capWords(n int) string {
+	if n <= 0 {
+		return "no cap"
+	}
+	return fmt.Sprintf("cap %d", n)
 }

@@ -102,7 +102,13 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // mailUser is a user whose rapport.toml points at in-process mail servers.
 func mailUser(t *testing.T) (*user, *localmail.Server) {
 	t.Helper()
-	srv, err := localmail.Start(localmail.Options{TLS: true, RequireAuth: true})
+	return mailUserWith(t, localmail.Options{TLS: true, RequireAuth: true})
+}
+
+// mailUserWith is mailUser with the mail servers' options.
+func mailUserWith(t *testing.T, opts localmail.Options) (*user, *localmail.Server) {
+	t.Helper()
+	srv, err := localmail.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

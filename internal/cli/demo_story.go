@@ -47,8 +47,8 @@ func (d *demo) story(ctx context.Context) error {
 	if err := d.meetAndGreet(ctx); err != nil {
 		return err
 	}
-	d.say("\n9. Every contact keeps its whole story:")
-	return d.runAll(ctx, [][]string{{"contacts", "show", "priya@ramancounseling.example"}, {"status"}})
+	d.say("\n9. Every contact keeps its whole story, and the log tells what rapport did:")
+	return d.runAll(ctx, [][]string{{"contacts", "show", "priya@ramancounseling.example"}, {"log", "--since", "1h"}, {"status"}})
 }
 
 func (d *demo) runAll(ctx context.Context, steps [][]string) error {

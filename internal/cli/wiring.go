@@ -15,9 +15,12 @@ import (
 	"rapport/internal/daemon"
 	"rapport/internal/dispatch"
 	"rapport/internal/imapconn"
+	"rapport/internal/inbox"
 	"rapport/internal/mailer"
+	"rapport/internal/oauth"
 	"rapport/internal/render"
 	"rapport/internal/schedule"
+	"rapport/internal/store"
 )
 
 // campaigns loads every campaign file; a file with problems is an error
@@ -45,7 +48,7 @@ func (a *app) campaignEnv() campaign.Env {
 		Templates: func(channel, name string) error {
 			dir := tdir
 			if channel == "letter" {
-				dir = cfg.Resolve(cfg.Paths.Letters)
+				dir = filepath.Join(tdir, "letters") // [paths] letters is where print runs go
 			}
 			if _, err := os.Stat(filepath.Join(dir, name+".md")); err != nil {
 				return fmt.Errorf("template %q: there is no %s", name, filepath.Join(dir, name+".md"))
@@ -137,9 +140,9 @@ func (a *app) mailer(ctx context.Context) (*mailer.Client, error) {
 	if s.Host == "" {
 		return nil, invalidf("%s: [smtp] host is not set: rapport needs your mail server to send", cfg.Path)
 	}
-	pw, err := s.Secret(ctx, "smtp")
+	cr, err := a.credentials(ctx, "smtp", s.Server)
 	if err != nil {
-		return nil, invalid(err)
+		return nil, err
 	}
 	roots, err := a.roots(s.CAFile)
 	if err != nil {
@@ -147,7 +150,7 @@ func (a *app) mailer(ctx context.Context) (*mailer.Client, error) {
 	}
 	dsn := s.DSN == nil || *s.DSN
 	return mailer.New(mailer.Options{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username,
-		Password: pw, Auth: s.Auth, RootCAs: roots, Timeout: s.Timeout.Duration, DSN: dsn})
+		Password: cr.password, Auth: cr.auth, Tokens: cr.tokens, TokenHint: cr.hint, RootCAs: roots, Timeout: s.Timeout.Duration, DSN: dsn})
 }
 
 // imapOptions builds the IMAP connection options from [imap].
@@ -157,9 +160,9 @@ func (a *app) imapOptions(ctx context.Context) (imapconn.Options, error) {
 	if s.Host == "" {
 		return imapconn.Options{}, invalidf("%s: [imap] host is not set", cfg.Path)
 	}
-	pw, err := s.Secret(ctx, "imap")
+	cr, err := a.credentials(ctx, "imap", s.Server)
 	if err != nil {
-		return imapconn.Options{}, invalid(err)
+		return imapconn.Options{}, err
 	}
 	roots, err := a.roots(s.CAFile)
 	if err != nil {
@@ -170,7 +173,7 @@ func (a *app) imapOptions(ctx context.Context) (imapconn.Options, error) {
 		timeout = time.Minute
 	}
 	return imapconn.Options{Host: s.Host, Port: s.Port, Security: s.Security, Username: s.Username,
-		Password: pw, Auth: s.Auth, RootCAs: roots, Timeout: timeout}, nil
+		Password: cr.password, Auth: cr.auth, Tokens: cr.tokens, TokenHint: cr.hint, RootCAs: roots, Timeout: timeout}, nil
 }
 
 // roots loads a private CA, or returns nil for the system's.
@@ -208,3 +211,13 @@ func wantSentCopy(cfg *config.Config) bool {
 	}
 	return cfg.IMAP.Host != "" && !mailer.ProviderSavesSent(cfg.SMTP.Host)
 }
+
+// The components the CLI wires into each other's interfaces.
+var (
+	_ daemon.Watcher       = (*inbox.Watcher)(nil)
+	_ daemon.Source        = (*daemon.SheetSource)(nil)
+	_ daemon.Clock         = envClock{}
+	_ imapconn.TokenSource = (*oauth.Source)(nil)
+	_ dispatch.SentFinder  = (*mailer.SentFolder)(nil)
+	_ inbox.Directory      = (*store.Store)(nil)
+)

@@ -23,6 +23,8 @@ type Config struct {
 	Paths     Paths     `toml:"paths"`
 	Sources   []Source  `toml:"sources"`
 	Inbox     InboxConf `toml:"inbox"`
+	Letters   Letters   `toml:"letters"`
+	OAuth     OAuth     `toml:"oauth"`
 	Events    Events    `toml:"events"`
 
 	// Path is the config file; Dir its directory, against which relative
@@ -53,7 +55,7 @@ type Server struct {
 	Port        int      `toml:"port"`
 	Security    string   `toml:"security"` // tls | starttls | none (loopback only)
 	Username    string   `toml:"username"`
-	Auth        string   `toml:"auth"` // "" (plain/login), plain, login, xoauth2
+	Auth        string   `toml:"auth"` // "" (plain/login), plain, login, xoauth2, oauth2
 	PasswordEnv string   `toml:"password_env"`
 	PasswordCmd string   `toml:"password_cmd"`
 	Password    string   `toml:"password"`
@@ -80,6 +82,31 @@ type IMAP struct {
 	WatchJunk       *bool    `toml:"watch_junk"`       // default true
 	ProcessedFolder string   `toml:"processed_folder"` // default "": leave mail where it is
 	Poll            Duration `toml:"poll"`             // safety poll under IDLE, default 5m
+}
+
+// OAuth is the sign-in with Google or Microsoft that auth = "oauth2" uses
+// (`rapport login`).
+type OAuth struct {
+	Provider     string `toml:"provider"`      // google | microsoft
+	ClientID     string `toml:"client_id"`     // of the app the user registered
+	ClientSecret string `toml:"client_secret"` // Google's desktop apps have one, not secret; Microsoft: none
+	Tenant       string `toml:"tenant"`        // Microsoft: the organization's tenant ID or domain; default "common"
+	TokenCmd     string `toml:"token_cmd"`     // keeps the sign-in through a command instead of a file
+}
+
+// Auth values of [smtp] and [imap].
+const (
+	// AuthOAuth2 signs in with [oauth] and `rapport login`; rapport keeps
+	// and renews the token (XOAUTH2 on the wire).
+	AuthOAuth2 = "oauth2"
+	// AuthXOAuth2 is XOAUTH2 with a token the user supplies as the
+	// password (password_cmd printing a fresh one).
+	AuthXOAuth2 = "xoauth2"
+)
+
+// UsesOAuth reports whether [smtp] or [imap] signs in with [oauth].
+func (c *Config) UsesOAuth() bool {
+	return c.SMTP.Auth == AuthOAuth2 || c.IMAP.Auth == AuthOAuth2
 }
 
 // StoreConf is where the database lives.
@@ -121,7 +148,7 @@ type Contacts struct {
 type Paths struct {
 	Templates string `toml:"templates"`
 	Campaigns string `toml:"campaigns"`
-	Letters   string `toml:"letters"`
+	Letters   string `toml:"letters"` // where print batches are written
 }
 
 // InboxConf tunes classification effects.

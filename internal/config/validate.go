@@ -88,9 +88,11 @@ func (c *Config) validate() error {
 	c.validateIdentity(p)
 	c.validateServer(p, "smtp", c.SMTP.Server)
 	c.validateServer(p, "imap", c.IMAP.Server)
+	c.validateOAuth(p)
 	c.validateSending(p)
 	c.validateStages(p)
 	c.validateMisc(p)
+	c.validateLetters(p)
 	c.validateEvents(p)
 	if err := c.checkFileMode(); err != nil {
 		p.list = append(p.list, err)
@@ -144,9 +146,9 @@ func (c *Config) validateServer(p *problems, section string, s Server) {
 		p.add(section+".security", "%q is not one of tls, starttls, none", s.Security)
 	}
 	switch s.Auth {
-	case "", "plain", "login", "xoauth2":
+	case "", "plain", "login", AuthXOAuth2, AuthOAuth2:
 	default:
-		p.add(section+".auth", "%q is not one of plain, login, xoauth2", s.Auth)
+		p.add(section+".auth", "%q is not one of plain, login, oauth2, xoauth2", s.Auth)
 	}
 	if s.Port < 0 || s.Port > 65535 {
 		p.add(section+".port", "%d is not a port number", s.Port)
@@ -159,6 +161,9 @@ func (c *Config) validateServer(p *problems, section string, s Server) {
 	}
 	if n > 1 {
 		p.add(section, "set only one of password_env, password_cmd and password")
+	}
+	if n > 0 && s.Auth == AuthOAuth2 {
+		p.add(section+".auth", `with auth = "oauth2" rapport signs in with `+"`rapport login`"+` and needs no password: remove password_env, password_cmd or password from [%s]`, section)
 	}
 	if s.CAFile != "" {
 		if _, err := os.Stat(c.Resolve(s.CAFile)); err != nil {

@@ -217,5 +217,8 @@ func benchStore(b *testing.B) *store.Store {
 	if _, err := im.Commit(benchBatch, nil); err != nil {
 		b.Fatal(err)
 	}
+	if err := st.SetCampaignState(ctx, benchCampaignFile(b).Name, store.CampaignActive); err != nil {
+		b.Fatal(err)
+	}
 	return st
 }

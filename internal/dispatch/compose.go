@@ -27,6 +27,17 @@ type prepared struct {
 	inReplyTo string
 	refs      []string
 	invite    *inviteMsg // an invitation, update or cancellation: its calendar
+	// built is the message built for one Message-ID ahead of its turn
+	// (with the bytes of its Sent copy), so the sending loop only sends.
+	built *built
+}
+
+// built is a note built for a claimed Message-ID.
+type built struct {
+	messageID string
+	msg       *mail.Msg
+	raw       []byte // its Sent copy; nil when no copy is filed
+	err       error
 }
 
 // inviteMsg is the calendar an invitation carries.

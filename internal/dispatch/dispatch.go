@@ -138,7 +138,7 @@ func (d *Dispatcher) Plan(ctx context.Context, c *campaign.Campaign, t time.Time
 	tpl := newTemplates(d.o.Templates)
 	live := d.o.LiveOwner()
 	return c.Plan(facts, campaign.Options{Now: t, Window: d.o.Window, Holidays: d.o.Holidays,
-		Pipeline: d.o.Store.Pipeline, Paused: state.State != store.CampaignActive, Capacity: capacity, Events: events,
+		Pipeline: d.o.Store.Pipeline, Paused: state.State != store.CampaignActive, State: state.State, Capacity: capacity, Events: events,
 		InFlight: func(sd *contact.Send) bool { return sd.InFlight(live) },
 		Check:    func(ct *contact.Contact, s *campaign.Step) error { return d.check(tpl, c, s, ct) }}), nil
 }

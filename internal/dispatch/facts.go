@@ -50,7 +50,7 @@ func Facts(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.
 		}
 		e := eng[ct.ID]
 		out = append(out, campaign.Facts{Contact: ct, Sends: s, EngagedAt: e.EngagedAt,
-			AutoRepliedAt: e.AutoRepliedAt, HoldUntil: e.HoldUntil})
+			AutoRepliedAt: e.AutoRepliedAt, HoldUntil: e.HoldUntil, StageAt: e.StageAt})
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/wneessen/go-mail"
@@ -9,6 +10,7 @@ import (
 	"rapport/internal/campaign"
 	"rapport/internal/contact"
 	"rapport/internal/mailer"
+	"rapport/internal/render"
 )
 
 // Compose renders the exact message a step would send to a contact now,
@@ -63,6 +65,13 @@ func (d *Dispatcher) CheckCampaign(ctx context.Context, c *campaign.Campaign) ([
 				continue
 			}
 			_, err := t.Render(d.input(c, s, f.Contact))
+			var fe render.FieldErrors
+			if err != nil && !errors.As(err, &fe) {
+				// Not about this contact (an attachment gone since the
+				// template loaded): said once for the step.
+				out = append(out, Problem{Campaign: c.Name, Step: s.ID, Err: err})
+				break
+			}
 			if err != nil {
 				out = append(out, Problem{Campaign: c.Name, Step: s.ID, Contact: f.Contact, Err: err})
 			}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/wneessen/go-mail"
-
 	"rapport/internal/contact"
 	"rapport/internal/mailer"
 	"rapport/internal/store"
@@ -114,6 +112,33 @@ func (r *run) claimNext(ctx context.Context, ahead <-chan ready, done []store.Ou
 		return b
 	}
 	b.got, b.err = r.claim(ctx, done, b.todo, claims)
+	if b.err == nil {
+		r.buildAhead(b.todo, b.got)
+	}
+	return b
+}
+
+// buildAhead builds the claimed notes of a batch, and the bytes of their
+// Sent copies, on the claimer's goroutine: the sending loop then spends
+// its time on the wire, not on MIME.
+func (r *run) buildAhead(todo []ready, got []Claimed) {
+	for i, x := range todo {
+		if sd := got[i].Send; sd != nil {
+			x.p.built = r.buildFor(x.p, sd)
+		}
+	}
+}
+
+// buildFor builds p for its claimed row: its Message-ID, and for an
+// invitation the claim time as the calendar's DTSTAMP.
+func (r *run) buildFor(p *prepared, sd *contact.Send) *built {
+	b := &built{messageID: sd.MessageID}
+	b.msg, b.err = r.d.build(p, sd.MessageID, sd.UpdatedAt)
+	if b.err == nil && r.d.o.SentCopy != nil {
+		if raw, err := mailer.Render(b.msg); err == nil {
+			b.raw = raw
+		}
+	}
 	return b
 }
 
@@ -270,7 +295,11 @@ func (r *run) deliver(ctx context.Context, x ready, sd *contact.Send) error {
 	p := x.p
 	var res mailer.Result
 	for try := 0; ; try++ {
-		msg, err := d.build(p, sd.MessageID, sd.UpdatedAt)
+		b := p.built
+		if b == nil || b.messageID != sd.MessageID {
+			b = r.buildFor(p, sd)
+		}
+		msg, err := b.msg, b.err
 		if err != nil {
 			r.done(ctx, store.Outcome{SendID: sd.ID, Send: sd, State: contact.SendFailed, Why: err.Error()})
 			r.result(p, sd, contact.SendFailed, err.Error())
@@ -294,7 +323,7 @@ func (r *run) deliver(ctx context.Context, x ready, sd *contact.Send) error {
 			continue
 		}
 		if res.Outcome == mailer.Sent {
-			r.copyToSent(msg, d.o.Now())
+			r.copyToSent(b, d.o.Now())
 		}
 		break
 	}
@@ -403,14 +432,17 @@ func (r *run) flush(ctx context.Context) error {
 // copyToSent hands the exact bytes to the Sent folder; it does not wait
 // for the server. A failure is reported at the end of the tick, not
 // fatal: the note did go out.
-func (r *run) copyToSent(msg *mail.Msg, at time.Time) {
+func (r *run) copyToSent(b *built, at time.Time) {
 	if r.d.o.SentCopy == nil {
 		return
 	}
-	raw, err := mailer.Render(msg)
-	if err != nil {
-		r.copyErr = fmt.Errorf("a copy could not be made for the Sent folder: %w", err)
-		return
+	if b.raw == nil {
+		raw, err := mailer.Render(b.msg)
+		if err != nil {
+			r.copyErr = fmt.Errorf("a copy could not be made for the Sent folder: %w", err)
+			return
+		}
+		b.raw = raw
 	}
-	r.d.o.SentCopy.Copy(raw, at)
+	r.d.o.SentCopy.Copy(b.raw, at)
 }

@@ -9,7 +9,7 @@ package e2e
 // or one of them with -bench BenchmarkE2EReplyLatency or -bench
 // BenchmarkE2EFirstSync10k. Without RAPPORT_E2E both skip.
 //
-// BenchmarkE2EReplyLatency: the inbox watcher (inbox.NewWatcher, wired as
+// BenchmarkE2EReplyLatency: the inbox watcher (inbox.New, wired as
 // `rapport run` wires it, with a one-hour safety poll so that only IDLE can
 // notice new mail) runs against therapist's INBOX while 200 replies, each
 // In-Reply-To a journal Message-ID, are delivered one at a time through
@@ -142,13 +142,11 @@ func BenchmarkE2EReplyLatency(b *testing.B) {
 	markMailboxesRead(b, s, st, s.User, "INBOX")
 
 	var mu sync.Mutex
-	state := ""
-	w := inbox.NewWatcher(inbox.WatchOptions{
-		Dial:      watcherDialer(imapOptions(b, s, s.User)),
-		Processor: &inbox.Processor{Store: st, Self: s.User, AutoReplyPause: 7 * 24 * time.Hour, Now: time.Now},
-		Positions: st, Junk: "-",
+	var state inbox.Phase
+	w := inbox.New(watcherDialer(imapOptions(b, s, s.User)), st, &inbox.Options{
+		Self: s.User, Junk: "-",
 		Poll:    time.Hour, // only IDLE may notice the replies
-		OnState: func(v string) { mu.Lock(); state = v; mu.Unlock() },
+		OnState: func(v inbox.State) { mu.Lock(); state = v.Phase; mu.Unlock() },
 	})
 	stopped := make(chan error, 1)
 	go func() { stopped <- w.Run(ctx) }()
@@ -156,7 +154,7 @@ func BenchmarkE2EReplyLatency(b *testing.B) {
 	waitUntil(b, 30*time.Second, "the watcher to IDLE", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
-		return strings.HasPrefix(state, "idle")
+		return state == inbox.PhaseIdle
 	})
 
 	smtpc := dialPlainSMTP(b, s)
@@ -244,8 +242,7 @@ func BenchmarkE2EFirstSync10k(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		st := openBenchStore(b)
-		w := inbox.NewWatcher(inbox.WatchOptions{Dial: dial, Mailbox: mailbox, Junk: "-", Positions: st,
-			Processor: &inbox.Processor{Store: st, Self: user, AutoReplyPause: 7 * 24 * time.Hour, Now: time.Now}})
+		w := inbox.New(dial, st, &inbox.Options{Self: user, Mailbox: mailbox, Junk: "-"})
 		b.StartTimer()
 		t0 := time.Now()
 		res, err := w.Sync(ctx)
@@ -258,7 +255,7 @@ func BenchmarkE2EFirstSync10k(b *testing.B) {
 		if len(res) != syncMessages {
 			b.Fatalf("first sync processed %d messages, want %d", len(res), syncMessages)
 		}
-		classes := map[string]int{}
+		classes := map[inbox.Class]int{}
 		for _, r := range res {
 			classes[r.Class]++
 		}

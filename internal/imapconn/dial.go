@@ -23,6 +23,13 @@ func Dial(ctx context.Context, o Options) (*imapclient.Client, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout())
 	defer cancel()
+	if o.Tokens != nil {
+		tok, err := o.Tokens.AccessToken(ctx)
+		if err != nil {
+			return nil, &Error{Step: StepLogin, Addr: o.Addr(), Err: err, token: true}
+		}
+		o.Password = tok
+	}
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", o.Addr())
 	if err != nil {
 		return nil, &Error{Step: StepConnect, Addr: o.Addr(), Err: err}
@@ -71,7 +78,14 @@ func setup(ctx context.Context, conn net.Conn, o Options) (*imapclient.Client, e
 	}
 	if err := login(c, o); err != nil {
 		c.Close()
-		return nil, &Error{Step: StepLogin, Addr: o.Addr(), Err: err}
+		e := &Error{Step: StepLogin, Addr: o.Addr(), Err: err}
+		if o.Auth == AuthXOAuth2 {
+			e.refusedHint = "the server refused the sign-in token"
+			if o.TokenHint != "" {
+				e.refusedHint += ": " + o.TokenHint
+			}
+		}
+		return nil, e
 	}
 	return c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"strings"
 
 	"github.com/emersion/go-imap/v2"
 )
@@ -26,6 +27,11 @@ type Error struct {
 	Step string
 	Addr string
 	Err  error
+	// token: Err is the token source's, which says what to do itself.
+	token bool
+	// refusedHint replaces the password advice when an OAuth token was
+	// refused.
+	refusedHint string
 }
 
 func (e *Error) Error() string {
@@ -43,8 +49,14 @@ func (e *Error) hint() string {
 	switch {
 	case IsCertError(e.Err):
 		return "the server's certificate could not be verified: check the host name, or set ca_file if your provider uses a private certificate authority"
+	case e.token:
+		return ""
+	case e.Step == StepLogin && isAuthFailure(e.Err) && wantsAppPassword(e.Err):
+		return "the server wants an app password: create one in your account's security settings (Google: myaccount.google.com/apppasswords) and put it in password_env, or sign in with Google instead: auth = \"oauth2\" and `rapport login google`"
+	case e.Step == StepLogin && isAuthFailure(e.Err) && e.refusedHint != "":
+		return e.refusedHint
 	case e.Step == StepLogin && isAuthFailure(e.Err):
-		return "the server refused the username or password; with Gmail or Microsoft 365 use an app password or OAuth"
+		return "the server refused the username or password; with Gmail or Microsoft 365 use an app password, or sign in with auth = \"oauth2\" and `rapport login`"
 	case e.Step == StepConnect && IsTimeout(e.Err):
 		return "the server did not answer in time: check host, port and your network"
 	}
@@ -54,7 +66,18 @@ func (e *Error) hint() string {
 // Temporary reports whether trying again later may succeed: network
 // trouble, not a refused password or an untrusted certificate.
 func (e *Error) Temporary() bool {
+	if e.token {
+		var t interface{ Temporary() bool }
+		return errors.As(e.Err, &t) && t.Temporary()
+	}
 	return e.Step == StepConnect || (e.Step == StepLogin && !isAuthFailure(e.Err) && IsTimeout(e.Err))
+}
+
+// wantsAppPassword recognises Gmail's refusal of an account password when
+// 2-Step Verification is on: "[ALERT] Application-specific password
+// required".
+func wantsAppPassword(err error) bool {
+	return strings.Contains(strings.ToLower(err.Error()), "application-specific password")
 }
 
 // IsCertError reports whether err is a certificate that did not verify

@@ -1,6 +1,8 @@
 package imapconn
 
 import (
+	"strings"
+
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-sasl"
@@ -12,7 +14,7 @@ func login(c *imapclient.Client, o Options) error {
 	case AuthPlain:
 		return c.Authenticate(sasl.NewPlainClient("", o.Username, o.Password))
 	case AuthXOAuth2:
-		return c.Authenticate(XOAuth2(o.Username, o.Password))
+		return c.Authenticate(oauthClient(c.Caps(), o))
 	case AuthLogin:
 		return c.Login(o.Username, o.Password).Wait()
 	}
@@ -21,6 +23,16 @@ func login(c *imapclient.Client, o Options) error {
 		return c.Authenticate(sasl.NewPlainClient("", o.Username, o.Password))
 	}
 	return c.Login(o.Username, o.Password).Wait()
+}
+
+// oauthClient picks XOAUTH2 (Google, Microsoft), or RFC 7628's OAUTHBEARER
+// when the server offers only that.
+func oauthClient(caps imap.CapSet, o Options) sasl.Client {
+	if !caps.Has(imap.AuthCap("XOAUTH2")) && caps.Has(imap.AuthCap(sasl.OAuthBearer)) {
+		return sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{Username: o.Username, Token: o.Password,
+			Host: strings.Trim(o.Host, "[]"), Port: o.port()})
+	}
+	return XOAuth2(o.Username, o.Password)
 }
 
 // XOAuth2 is the SASL client for Google's and Microsoft's XOAUTH2, which

@@ -1,6 +1,7 @@
 package imapconn
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -38,6 +39,13 @@ type Options struct {
 	Username string
 	Password string // or the OAuth2 token with AuthXOAuth2
 	Auth     string // "", AuthPlain, AuthLogin or AuthXOAuth2
+	// Tokens, with AuthXOAuth2, gives the OAuth2 access token for each
+	// login in place of Password, renewed as needed (oauth.Source). Its
+	// error fails the login step before anything is dialled.
+	Tokens TokenSource
+	// TokenHint tells the user what to do when the server refuses the
+	// token, e.g. "run `rapport login google` again".
+	TokenHint string
 	// RootCAs verifies the server's certificate; nil means the system's
 	// roots. Verification is never turned off.
 	RootCAs *x509.CertPool
@@ -52,52 +60,69 @@ type Options struct {
 	Client *imapclient.Options
 }
 
+// TokenSource gives OAuth2 access tokens. Its errors must not contain a
+// token; one with a Temporary() bool method saying true makes the login
+// failure Temporary.
+type TokenSource interface {
+	AccessToken(ctx context.Context) (string, error)
+}
+
 // ErrInvalidOptions is wrapped by every Validate failure.
 var ErrInvalidOptions = errors.New("invalid IMAP settings")
 
 // Validate checks the options without any I/O.
 func (o Options) Validate() error {
-	var problems []string
-	if o.Host == "" {
-		problems = append(problems, "host is missing")
-	} else if strings.ContainsAny(o.Host, " /\r\n\x00") {
-		problems = append(problems, fmt.Sprintf("host %q is not a host name", o.Host))
-	}
-	if o.Port < 0 || o.Port > 65535 {
-		problems = append(problems, fmt.Sprintf("port %d is out of range", o.Port))
-	}
-	problems = append(problems, checkSecurity(o.Security, o.Host)...)
+	problems := CheckServer(o.Host, o.Port, o.Security, "your password", `use "tls" (port 993) or "starttls" (port 143)`)
 	switch o.Auth {
 	case "", AuthPlain, AuthLogin, AuthXOAuth2:
 	default:
 		problems = append(problems, fmt.Sprintf("auth %q is not one of plain, login, xoauth2", o.Auth))
 	}
-	problems = append(problems, checkCredentials(o.Username, o.Password)...)
+	problems = append(problems, o.checkCredentials()...)
 	if len(problems) > 0 {
 		return fmt.Errorf("%w: %s", ErrInvalidOptions, strings.Join(problems, "; "))
 	}
 	return nil
 }
 
-func checkSecurity(security, host string) []string {
+// CheckServer checks what the SMTP and IMAP settings share: a host name,
+// a port, and a security mode that is clear text only to this machine.
+// exposed says what clear text would give away, advice what to use
+// instead. It returns the problems, in words for the user.
+func CheckServer(host string, port int, security, exposed, advice string) []string {
+	var problems []string
+	if host == "" {
+		problems = append(problems, "host is missing")
+	} else if strings.ContainsAny(host, " /\r\n\x00") {
+		problems = append(problems, fmt.Sprintf("host %q is not a host name", host))
+	}
+	if port < 0 || port > 65535 {
+		problems = append(problems, fmt.Sprintf("port %d is out of range", port))
+	}
 	switch security {
 	case TLS, STARTTLS:
-		return nil
 	case None:
 		if host != "" && !IsLoopback(host) {
-			return []string{fmt.Sprintf("security \"none\" would send your password in clear text to %s: use \"tls\" (port 993) or \"starttls\" (port 143)", host)}
+			problems = append(problems, fmt.Sprintf("security \"none\" would send %s in clear text to %s: %s", exposed, host, advice))
 		}
-		return nil
+	default:
+		problems = append(problems, fmt.Sprintf("security %q is not one of tls, starttls, none", security))
 	}
-	return []string{fmt.Sprintf("security %q is not one of tls, starttls, none", security)}
+	return problems
 }
 
-func checkCredentials(user, pass string) []string {
+func (o Options) checkCredentials() []string {
 	var problems []string
+	user, pass := o.Username, o.Password
 	if user == "" {
 		problems = append(problems, "username is missing")
 	}
-	if pass == "" {
+	switch {
+	case o.Tokens != nil && o.Auth != AuthXOAuth2:
+		problems = append(problems, "a token source needs auth xoauth2")
+	case o.Tokens != nil && pass != "":
+		problems = append(problems, "give a password or a token source, not both")
+	case o.Tokens == nil && pass == "":
 		problems = append(problems, "password is missing")
 	}
 	if strings.ContainsAny(user+pass, "\r\n\x00") {
@@ -119,14 +144,17 @@ func IsLoopback(host string) bool {
 
 // Addr is host:port with the default port filled in.
 func (o Options) Addr() string {
-	port := o.Port
-	if port == 0 {
-		port = 143
-		if o.Security == TLS {
-			port = 993
-		}
+	return net.JoinHostPort(strings.Trim(o.Host, "[]"), fmt.Sprint(o.port()))
+}
+
+func (o Options) port() int {
+	switch {
+	case o.Port != 0:
+		return o.Port
+	case o.Security == TLS:
+		return 993
 	}
-	return net.JoinHostPort(strings.Trim(o.Host, "[]"), fmt.Sprint(port))
+	return 143
 }
 
 func (o Options) timeout() time.Duration {

@@ -46,8 +46,9 @@ func autoReplyStep(a *Analysis, m *msg) bool {
 
 // autoReplyTextStep runs after the list and RSVP rules: an autoresponder
 // that says so only in its text ("This is an automated response", a help
-// desk's "we have received your request" with a ticket number). It is
-// weaker evidence than any header, so it comes later.
+// desk's "we have received your request" with a ticket number, a stock
+// absence note under a plain "Re:" subject). It is weaker evidence than
+// any header, so it comes later.
 func autoReplyTextStep(a *Analysis, m *msg) bool {
 	if !m.full {
 		return false
@@ -58,6 +59,8 @@ func autoReplyTextStep(a *Analysis, m *msg) bool {
 		reason = "text says " + quote(text[loc[0]:loc[1]])
 	} else if loc := ticketPhrase.FindStringIndex(text); loc != nil && ticketNumber.MatchString(a.Subject+" "+text) {
 		reason = "ticket system: " + quote(text[loc[0]:loc[1]])
+	} else if formula, ok := absenceNote(m.newText(), text); ok {
+		reason = "out-of-office wording and nothing personal: " + quote(formula)
 	}
 	if reason == "" {
 		return false

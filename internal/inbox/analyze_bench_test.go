@@ -20,3 +20,17 @@ func BenchmarkAnalyzeCorpus(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(raws)), "µs/message")
 }
+
+// BenchmarkHostileInputs is the cost of the worst mail a sender can craft
+// (see hostileInputs); it was a 5-second limit in a test, which -race broke.
+// Reference: well under 1 s per pair without -race.
+func BenchmarkHostileInputs(b *testing.B) {
+	manyParts, huge := hostileInputs()
+	for b.Loop() {
+		for _, raw := range [][]byte{manyParts, huge} {
+			if _, err := Analyze(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

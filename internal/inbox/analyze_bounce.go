@@ -87,11 +87,12 @@ func dsnBounce(a *Analysis, m *msg) bool {
 // judgeDSN sets Hard and Delayed from the Action and Status fields (RFC 3464
 // section 2.3.3, RFC 3463 classes): only a failed action with a permanent
 // 5.x.x status is hard, and a full mailbox (x.2.2) never is, because the
-// person is still there.
+// person is still there. A failure without a readable status is soft: a
+// hard bounce ends a contact for good, a soft one costs one more try.
 func judgeDSN(b *Bounce) {
 	switch b.Action {
 	case "failed":
-		b.Hard = !strings.HasPrefix(b.Status, "4.") && !isQuota(b.Status, b.Diagnostic)
+		b.Hard = permanentStatus(b.Status) && !isQuota(b.Status, b.Diagnostic)
 	case "delayed":
 		b.Delayed = true
 	}

@@ -90,19 +90,23 @@ func textBounce(a *Analysis, m *msg, why string) bool {
 	return true
 }
 
+// judgeText decides from free text. Stock phrases ("user unknown") tell a
+// failure from a delay, but only a permanent status code (5.x.x, or an SMTP
+// 5xx reply) makes it hard: a notice whose code could not be read is soft.
 func judgeText(b *Bounce, subject, explain string) {
-	permanent := strings.HasPrefix(b.Status, "5.") || hardText.MatchString(explain)
+	permanent := permanentStatus(b.Status) || hardText.MatchString(explain)
 	switch {
 	case delaySubject.MatchString(subject) || (delayText.MatchString(explain) && !permanent):
 		b.Delayed, b.Action = true, "delayed"
 	case isQuota(b.Status, explain):
 		b.Action = "failed"
-	case strings.HasPrefix(b.Status, "4."):
-		b.Action = "failed"
 	default:
-		b.Hard, b.Action = permanent, "failed"
+		b.Hard, b.Action = permanentStatus(b.Status), "failed"
 	}
 }
+
+// permanentStatus is an RFC 3463 permanent-failure class, 5.x.x.
+func permanentStatus(status string) bool { return strings.HasPrefix(status, "5.") }
 
 func textVerdict(b *Bounce) string {
 	switch {
@@ -110,6 +114,8 @@ func textVerdict(b *Bounce) string {
 		return ": delivery delayed, not a failure"
 	case b.Hard:
 		return ", permanent failure, status " + orNone(b.Status)
+	case b.Status == "":
+		return ", failure without a status code, treated as temporary"
 	}
 	return ", temporary failure, status " + orNone(b.Status)
 }

@@ -95,18 +95,68 @@ var requestLine = regexp.MustCompile(`^(?:(?:please|pls|kindly|bitte|merci de|po
 	`(unsubscribe|unsubscribe me|remove|remove me|stop|abmelden|austragen|désabonner|désinscrire|désinscription|baja|darme de baja|dar de baja)` +
 	`(?:[ ,.!]+(?:please|pls|thanks|thank you|thx|bitte|danke|merci|gracias))*$`)
 
-// optOutWording returns the phrase that asks to be removed, if any.
+// optOutWording returns the phrase that asks to be removed, if any. Only
+// an unambiguous request counts: a phrase negated in its own clause ("no
+// need to remove me", "don't take me off your list") or inside a question
+// that is not a request ("should I unsubscribe from something?", "how do I
+// remove the old address?") is a reply for the user to read. A false
+// opt-out silences a willing contact for good; a reply costs one reading.
 func optOutWording(newText string) (string, bool) {
 	for _, l := range strings.Split(newText, "\n") {
 		if requestLine.MatchString(strings.Trim(forMatching(l), " .!")) {
 			return strings.TrimSpace(l), true
 		}
 	}
-	t := forMatching(newText)
-	if loc := optOutPhrases.FindStringIndex(t); loc != nil {
-		return t[loc[0]:loc[1]], true
+	// One pass over the whole text first: most replies hold no removal
+	// words at all, and reading sentence by sentence costs more.
+	if !optOutPhrases.MatchString(forMatching(newText)) {
+		return "", false
+	}
+	for _, s := range sentences(truncate(newText, maxOptOutText)) {
+		for _, loc := range optOutPhrases.FindAllStringIndex(s.low, -1) {
+			if meantAsRequest(s, loc[0], loc[1]) {
+				return s.low[loc[0]:loc[1]], true
+			}
+		}
 	}
 	return "", false
+}
+
+// maxOptOutText bounds the sentence-by-sentence reading: a request to be
+// left alone comes in a person's first lines, not after 64 KB.
+const maxOptOutText = 64 << 10
+
+var (
+	// politeRequest is a question that asks for the removal: "Could you
+	// please remove me from your list?"
+	politeRequest = regexp.MustCompile(`\b(?:can|could|would|will) you (?:please |kindly |just )?(?:remove|take|unsubscribe|stop|delete|drop|opt)\b|` +
+		`\b(?:können|könnten|würden) sie (?:mich|uns)\b|\b(?:pouvez|pourriez)[- ]vous (?:me|nous)\b|` +
+		`\b(?:puede|podría|pueden|podrían)(?: usted| ustedes)? (?:darme|eliminarme|quitarme|sacarme|borrarme)\b`)
+	// negation turns a removal phrase around when it comes just before it
+	// in the same clause.
+	negation = regexp.MustCompile(`(?:^|\s)(?:no|not|don't|dont|do not|never|needn't|won't|wouldn't|shouldn't|didn't|doesn't|without|` +
+		`nicht|kein|keine|nie|niemals|ne|n'\S*|pas|jamais|nunca|sin)(?:\s|$)`)
+	// clauseBreak ends the reach of a negation: "No, please remove me."
+	clauseBreak = regexp.MustCompile(`.*(?:[,;:—–]| - | but | aber | mais | pero )`)
+	// otherThread is a removal from something other than our mail: "remove
+	// me from the cc", "take me off this thread".
+	otherThread = regexp.MustCompile(`^\s*(?:(?:from|off) )?(?:the |this |that |your )?(?:cc|bcc|thread|conversation|chain|e-?mail chain|call|meeting|invite|invitation|event|group|chat|calendar|agenda)\b`)
+)
+
+// meantAsRequest checks the phrase s.low[start:end] in its sentence.
+func meantAsRequest(s sentence, start, end int) bool {
+	if s.question() && !politeRequest.MatchString(s.low) {
+		return false
+	}
+	if otherThread.MatchString(s.low[end:]) {
+		return false
+	}
+	before := clauseBreak.ReplaceAllString(s.low[:start], "")
+	words := strings.Fields(before)
+	if len(words) > 5 {
+		words = words[len(words)-5:]
+	}
+	return !negation.MatchString(" " + strings.Join(words, " ") + " ")
 }
 
 // anyOf joins patterns into one regexp, so the text is scanned once.

@@ -50,6 +50,17 @@ var corpus = map[string]want{
 	"reply_german_outlook.eml":       {story: "German Outlook reply quoting abmelden below Von/Gesendet is a reply", kind: KindPersonal, subject: "AW: Vorstellung: Dana Whitfield, Psychotherapie für Jugendliche"},
 	"reply_french_gmail.eml":         {story: "French Gmail reply quoting désabonner below a écrit is a reply", kind: KindPersonal, fromName: "Claire Moreau", subject: "Re: Présentation — Dana Whitfield"},
 
+	// People who mention being away, or removal words, in a real answer.
+	"reply_away_but_answers.eml":         {story: "out until Monday but would love to talk is a reply", kind: KindPersonal, fromName: "Mike Brennan"},
+	"reply_ooo_then_real_answer.eml":     {story: "out of the office, then a real answer, is a reply", kind: KindPersonal, from: "JLee@oakridgepeds.example"},
+	"reply_german_away_personal.eml":     {story: "German nicht im Büro but glad to talk is a reply", kind: KindPersonal, fromName: "Katrin Vogel"},
+	"reply_html_away_personal.eml":       {story: "HTML-only maternity leave note asking a question is a reply", kind: KindPersonal, fromName: "Maya Chen"},
+	"reply_no_need_to_remove.eml":        {story: "no need to remove me is a reply, not an opt-out", kind: KindPersonal, from: "jlee@brookside.example"},
+	"reply_should_i_unsubscribe.eml":     {story: "should I unsubscribe from something? is a reply", kind: KindPersonal, fromName: "Erin Walsh"},
+	"reply_dont_take_me_off.eml":         {story: "please don't take me off your list is a reply", kind: KindPersonal, subject: "RE: Checking in"},
+	"reply_remove_old_address_html.eml":  {story: "HTML-only how do I remove my old address? is a reply", kind: KindPersonal},
+	"reply_french_ne_pas_desabonner.eml": {story: "French ne me désabonnez pas is a reply", kind: KindPersonal, fromName: "Claire Moreau"},
+
 	// Automatic replies: pause the contact, never count as a reply.
 	"ooo_exchange.eml":         {story: "out-of-office from Exchange is not a reply", kind: KindAutoReply, returnDate: "2026-11-23"},
 	"ooo_gmail_vacation.eml":   {story: "Gmail vacation responder is not a reply", kind: KindAutoReply, returnDate: "2026-12-02"},
@@ -66,6 +77,14 @@ var corpus = map[string]want{
 	"ooo_year_rollover.eml":    {story: "back in January read from a December auto-reply is next year", kind: KindAutoReply, returnDate: "2027-01-05"},
 	"ooo_null_return_path.eml": {story: "vacation subject with a null Return-Path is an auto-reply", kind: KindAutoReply, returnDate: "2026-12-08"},
 	"read_receipt.eml":         {story: "read receipt is not a reply", kind: KindAutoReply},
+
+	// Stock absence notes with a plain "Re:" subject and no machine header.
+	"ooo_plain_re_subject.eml":        {story: "out of the office until Monday under RE: is an auto-reply", kind: KindAutoReply, returnDate: "2026-12-01"},
+	"ooo_plain_german.eml":            {story: "German bis zum 4. Dezember nicht im Büro under AW: is an auto-reply", kind: KindAutoReply, returnDate: "2026-12-05"},
+	"ooo_plain_french_html.eml":       {story: "HTML-only French je suis absente under Re: is an auto-reply", kind: KindAutoReply, returnDate: "2026-12-03"},
+	"ooo_plain_spanish.eml":           {story: "Spanish estoy fuera de la oficina under RE: is an auto-reply", kind: KindAutoReply, returnDate: "2026-12-02"},
+	"ooo_plain_no_date.eml":           {story: "away from the office this week invents no return date", kind: KindAutoReply},
+	"ooo_plain_thanks_first_html.eml": {story: "HTML-only thanks, then on medical leave, back on December 7", kind: KindAutoReply, returnDate: "2026-12-07"},
 
 	// Bounces: hard ones stop the contact, soft ones and delays do not.
 	"bounce_postfix_hard.eml": {story: "Postfix user unknown is a hard bounce", kind: KindBounce, hard: true, status: "5.1.1",
@@ -108,12 +127,15 @@ var corpus = map[string]want{
 	"rsvp_subject_only.eml":    {story: "Accepted subject without a calendar part is an RSVP", kind: KindRSVP, partStat: "ACCEPTED", attendee: "mvalencia@northsideschools.example"},
 
 	// People asking not to be written to again.
-	"optout_remove_me.eml":    {story: "please remove me from your list is an opt-out", kind: KindOptOut},
-	"optout_german.eml":       {story: "Bitte keine weiteren E-Mails is an opt-out", kind: KindOptOut},
-	"optout_token.eml":        {story: "mail to the opt-out address is an opt-out with its token", kind: KindOptOut, token: "abc123def"},
-	"optout_french.eml":       {story: "French retirer de votre liste is an opt-out", kind: KindOptOut},
-	"optout_spanish.eml":      {story: "Spanish darme de baja in HTML is an opt-out", kind: KindOptOut},
-	"optout_subject_only.eml": {story: "subject REMOVE alone is an opt-out", kind: KindOptOut},
+	"optout_remove_me.eml":          {story: "please remove me from your list is an opt-out", kind: KindOptOut},
+	"optout_german.eml":             {story: "Bitte keine weiteren E-Mails is an opt-out", kind: KindOptOut},
+	"optout_token.eml":              {story: "mail to the opt-out address is an opt-out with its token", kind: KindOptOut, token: "abc123def"},
+	"optout_french.eml":             {story: "French retirer de votre liste is an opt-out", kind: KindOptOut},
+	"optout_spanish.eml":            {story: "Spanish darme de baja in HTML is an opt-out", kind: KindOptOut},
+	"optout_subject_only.eml":       {story: "subject REMOVE alone is an opt-out", kind: KindOptOut},
+	"optout_polite_question.eml":    {story: "could you please remove me from your mailing list? is an opt-out", kind: KindOptOut},
+	"optout_stop_emailing_html.eml": {story: "HTML-only please stop emailing me is an opt-out", kind: KindOptOut},
+	"optout_no_comma.eml":           {story: "No, please take me off your list is an opt-out", kind: KindOptOut},
 }
 
 func corpusFiles(t testing.TB) []string {

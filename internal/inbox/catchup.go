@@ -11,14 +11,23 @@ import (
 )
 
 // catchUpAll processes what is new in the junk folder, then in the inbox,
-// leaving the inbox selected for IDLE.
-func (w *Watcher) catchUpAll(ctx context.Context, c *imapclient.Client, junk string) error {
+// leaving the inbox selected for IDLE. Each result goes to emit (when not
+// nil) and to OnResult.
+func (w *Watcher) catchUpAll(ctx context.Context, c *imapclient.Client, junk string, emit func(Result)) error {
+	pass := catchUpPass{c: c, emit: emit}
 	if junk != "" && junk != w.o.Mailbox {
-		if err := w.catchUp(ctx, c, junk); err != nil {
+		if err := w.catchUp(ctx, pass, junk); err != nil {
 			w.o.Log.Warn("junk_check_failed", "mailbox", junk, "error", err.Error())
 		}
 	}
-	return w.catchUp(ctx, c, w.o.Mailbox)
+	return w.catchUp(ctx, pass, w.o.Mailbox)
+}
+
+// catchUpPass is one pass over the mailboxes: the connection, and who
+// hears of each result besides OnResult.
+type catchUpPass struct {
+	c    *imapclient.Client
+	emit func(Result)
 }
 
 var headerSection = &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
@@ -27,12 +36,12 @@ var headerSection = &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHead
 // processed. A new UIDVALIDITY means the server renumbered the mailbox:
 // everything is looked at again, and what was processed before is known by
 // its Message-ID and changes nothing.
-func (w *Watcher) catchUp(ctx context.Context, c *imapclient.Client, mailbox string) error {
-	sel, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: w.o.Processed == ""}).Wait()
+func (w *Watcher) catchUp(ctx context.Context, p catchUpPass, mailbox string) error {
+	sel, err := p.c.Select(mailbox, &imap.SelectOptions{ReadOnly: w.o.Processed == ""}).Wait()
 	if err != nil {
 		return fmt.Errorf("select %s: %w", mailbox, err)
 	}
-	pos, err := w.o.Positions.Mailbox(ctx, mailbox)
+	pos, err := w.st.Mailbox(ctx, mailbox)
 	if err != nil {
 		return err
 	}
@@ -41,23 +50,23 @@ func (w *Watcher) catchUp(ctx context.Context, c *imapclient.Client, mailbox str
 			w.o.Log.Warn("uidvalidity_changed", "mailbox", mailbox, "old", pos.UIDValidity, "new", sel.UIDValidity)
 		}
 		pos = store.MailboxState{Name: mailbox, UIDValidity: sel.UIDValidity}
-		if err := w.o.Positions.SetMailbox(ctx, pos); err != nil {
+		if err := w.st.SetMailbox(ctx, pos); err != nil {
 			return err
 		}
 	}
 	if sel.NumMessages == 0 || (sel.UIDNext != 0 && uint32(sel.UIDNext) <= pos.LastUID+1) {
 		return nil
 	}
-	return w.fetchFrom(ctx, c, mailbox, sel.UIDValidity, pos.LastUID, uint32(sel.UIDNext))
+	return w.fetchFrom(ctx, p, mailbox, sel.UIDValidity, pos.LastUID, uint32(sel.UIDNext))
 }
 
 // fetchFrom processes messages with UID above last, in batches, headers
 // first.
-func (w *Watcher) fetchFrom(ctx context.Context, c *imapclient.Client, mailbox string, validity, last, uidNext uint32) error {
+func (w *Watcher) fetchFrom(ctx context.Context, p catchUpPass, mailbox string, validity, last, uidNext uint32) error {
 	for ctx.Err() == nil {
 		var set imap.UIDSet
 		set.AddRange(imap.UID(last+1), imap.UID(last+uint32(w.o.BatchSize)))
-		msgs, err := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{headerSection}}).Collect()
+		msgs, err := p.c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{headerSection}}).Collect()
 		if err != nil {
 			return fmt.Errorf("fetch %s: %w", mailbox, err)
 		}
@@ -68,7 +77,7 @@ func (w *Watcher) fetchFrom(ctx context.Context, c *imapclient.Client, mailbox s
 			if uint32(m.UID) <= last {
 				continue
 			}
-			if err := w.one(ctx, c, mailbox, validity, m); err != nil {
+			if err := w.one(ctx, p, mailbox, validity, m); err != nil {
 				return err
 			}
 			last, n = uint32(m.UID), n+1
@@ -85,22 +94,25 @@ func (w *Watcher) fetchFrom(ctx context.Context, c *imapclient.Client, mailbox s
 	return ctx.Err()
 }
 
-func (w *Watcher) one(ctx context.Context, c *imapclient.Client, mailbox string, validity uint32, m *imapclient.FetchMessageBuffer) error {
+func (w *Watcher) one(ctx context.Context, p catchUpPass, mailbox string, validity uint32, m *imapclient.FetchMessageBuffer) error {
 	uid := m.UID
-	msg := Message{Mailbox: mailbox, UIDValidity: validity, UID: uint32(uid), Header: m.FindBodySection(headerSection),
-		Body: func(ctx context.Context) ([]byte, error) { return fetchBody(c, uid) }}
-	r, err := w.o.Processor.Process(ctx, msg)
+	msg := newMail{Mailbox: mailbox, UIDValidity: validity, UID: uint32(uid), Header: m.FindBodySection(headerSection),
+		Body: func(ctx context.Context) ([]byte, error) { return fetchBody(p.c, uid) }}
+	r, err := w.proc.process(ctx, msg)
 	if err != nil {
 		return err
 	}
-	w.o.Log.Info("inbound", "mailbox", mailbox, "uid", uint32(uid), "class", r.Class, "contact", r.Contact,
-		"stage_from", r.StageFrom, "stage_to", r.StageTo, "duplicate", r.Duplicate)
+	w.o.Log.Info("inbound", "mailbox", mailbox, "uid", uint32(uid), "class", string(r.Class), "contact", r.Contact,
+		"contact_id", r.ContactID, "stage_from", r.StageFrom, "stage_to", r.StageTo, "duplicate", r.Duplicate)
+	if p.emit != nil {
+		p.emit(r)
+	}
 	if w.o.OnResult != nil {
 		w.o.OnResult(r)
 	}
 	if w.o.Processed != "" && r.Contact != "" && !r.Duplicate {
-		if _, err := c.Move(imap.UIDSetNum(uid), w.o.Processed).Wait(); err != nil {
-			w.o.Log.Warn("move_failed", "uid", uint32(uid), "to", w.o.Processed, "error", err.Error())
+		if _, err := p.c.Move(imap.UIDSetNum(uid), w.o.Processed).Wait(); err != nil {
+			w.o.Log.Warn("move_failed", "uid", uint32(uid), "contact", r.Contact, "to", w.o.Processed, "error", err.Error())
 		}
 	}
 	return nil

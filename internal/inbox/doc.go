@@ -20,9 +20,11 @@
 //  5. iMIP replies to an invitation (RFC 6047 text/calendar, RFC 5546
 //     METHOD:REPLY), or a calendar's "Accepted:" subject;
 //  6. autoresponders that say so only in their text ("This is an automated
-//     response", a help desk's acknowledgement with a ticket number);
+//     response", a help desk's acknowledgement with a ticket number, a stock
+//     absence note under a plain "Re:" subject that adds nothing personal);
 //  7. a person asking to be left alone, read from the new text only (quoted
-//     text removed), in the same four languages;
+//     text removed), in the same four languages: only an unambiguous
+//     request, never removal words that are negated or asked about;
 //  8. everything else is personal: a candidate reply.
 //
 // Mail to the opt-out address comes second, before auto-replies: it is only
@@ -34,4 +36,11 @@
 // could turn a human's words into "automatic" needs evidence a human mailer
 // never produces, and X-Auto-Response-Suppress (which Outlook puts on
 // ordinary mail) is never taken as evidence.
+//
+// The watching half (New, Watcher) reads the mailbox over IMAP (IDLE, with
+// a catch-up on every notice and a safety poll), records each message's
+// effects in the store, and reports its State for `rapport status`.
+//
+// It imports store, contact and imapconn; never mailer, dispatch, daemon or
+// cli: what ties a reply to a send is the Message-ID in the store.
 package inbox

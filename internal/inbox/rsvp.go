@@ -30,7 +30,7 @@ type Events interface {
 // says nothing clear stays a reply for the user to read. mt is set to the
 // contact the answer is from (the calendar's attendee may not be the
 // sender).
-func (p *Processor) answers(ctx context.Context, in *store.Inbound, a *Analysis, mt *Match) error {
+func (p *processor) answers(ctx context.Context, in *store.Inbound, a *Analysis, mt *Match) error {
 	switch {
 	case a.Kind == KindRSVP:
 		return p.calendarAnswer(ctx, in, a, mt)
@@ -43,7 +43,7 @@ func (p *Processor) answers(ctx context.Context, in *store.Inbound, a *Analysis,
 // calendarAnswer records an iMIP REPLY (RFC 5546 §3.2.3): the event by its
 // UID (or, for a bare "Accepted:" subject, by the thread), the person by
 // the ATTENDEE's address.
-func (p *Processor) calendarAnswer(ctx context.Context, in *store.Inbound, a *Analysis, mt *Match) error {
+func (p *processor) calendarAnswer(ctx context.Context, in *store.Inbound, a *Analysis, mt *Match) error {
 	r := a.RSVP
 	ev, err := p.calendarEvent(ctx, r, mt)
 	if ev == nil || err != nil {
@@ -70,7 +70,7 @@ func (p *Processor) calendarAnswer(ctx context.Context, in *store.Inbound, a *An
 	}
 	in.RSVP = &store.AnswerIn{EventID: ev.ID, Answer: ans, Sequence: r.Sequence, Stamp: stamp, Occurrence: r.Occurrence,
 		Source: store.SourceIMIP, Comment: r.Comment, ReceivedAt: a.Date, Supersedes: supersedes(r.Sequence, stamp),
-		AcceptedStage: p.AcceptedStage}
+		AcceptedStage: p.accepted}
 	setAnswerClass(in, ans)
 	in.Detail = answerWords(ans, ev, r.Occurrence) + " (calendar reply"
 	if !strings.EqualFold(a.From, who.Email) {
@@ -86,19 +86,19 @@ func (p *Processor) calendarAnswer(ctx context.Context, in *store.Inbound, a *An
 // textAnswer records a plain reply in the thread of an invitation (or of
 // a note about its event) that says yes or no. With a question in it as
 // well, it is also a reply for the user to read.
-func (p *Processor) textAnswer(ctx context.Context, in *store.Inbound, a *Analysis, mt *Match) error {
+func (p *processor) textAnswer(ctx context.Context, in *store.Inbound, a *Analysis, mt *Match) error {
 	ev, err := p.eventOfSend(ctx, mt.Send, mt.Contact.ID)
 	if ev == nil || err != nil {
 		return err
 	}
-	inv, err := p.Store.ContactRSVP(ctx, ev.ID, mt.Contact.ID)
+	inv, err := p.st.ContactRSVP(ctx, ev.ID, mt.Contact.ID)
 	if err != nil {
 		return err
 	}
 	ans := contact.Answer(a.Answer.PartStat)
 	seq := max(inv.SentSequence, 0)
 	in.RSVP = &store.AnswerIn{EventID: ev.ID, Answer: ans, Sequence: seq, Stamp: a.Date, Source: store.SourceText,
-		Comment: a.Answer.Phrase, ReceivedAt: a.Date, Supersedes: supersedes(seq, a.Date), AcceptedStage: p.AcceptedStage}
+		Comment: a.Answer.Phrase, ReceivedAt: a.Date, Supersedes: supersedes(seq, a.Date), AcceptedStage: p.accepted}
 	setAnswerClass(in, ans)
 	in.Detail = fmt.Sprintf("%s (replied %s)", answerWords(ans, ev, time.Time{}), quote(a.Answer.Phrase))
 	if !strings.EqualFold(a.From, mt.Contact.Email) {
@@ -146,12 +146,12 @@ func answerWords(a contact.Answer, ev *store.CalEvent, occ time.Time) string {
 // calendarEvent is the event a calendar reply is about: by its UID, or
 // for a reply without a readable calendar, the event of the thread. Nil
 // when it is not one of ours.
-func (p *Processor) calendarEvent(ctx context.Context, r *RSVP, mt *Match) (*store.CalEvent, error) {
+func (p *processor) calendarEvent(ctx context.Context, r *RSVP, mt *Match) (*store.CalEvent, error) {
 	if r == nil {
 		return nil, nil
 	}
 	if r.UID != "" {
-		ev, err := p.Store.CalEventByUID(ctx, r.UID)
+		ev, err := p.st.CalEventByUID(ctx, r.UID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, nil
 		}
@@ -166,12 +166,12 @@ func (p *Processor) calendarEvent(ctx context.Context, r *RSVP, mt *Match) (*sto
 // attendee is the contact a calendar reply is from: its ATTENDEE's
 // address when that is a contact (a colleague may answer from another
 // address than the one invited), else the contact the message matched.
-func (p *Processor) attendee(ctx context.Context, addr string, mt *Match) (*contact.Contact, error) {
+func (p *processor) attendee(ctx context.Context, addr string, mt *Match) (*contact.Contact, error) {
 	if mt.Contact != nil && strings.EqualFold(mt.Contact.Email, addr) {
 		return mt.Contact, nil // the usual case: the attendee wrote
 	}
 	if addr != "" {
-		c, err := p.Store.ContactByEmail(ctx, addr)
+		c, err := p.st.ContactByEmail(ctx, addr)
 		if err == nil {
 			return c, nil
 		}
@@ -185,8 +185,8 @@ func (p *Processor) attendee(ctx context.Context, addr string, mt *Match) (*cont
 // eventOfSend is the event a note of ours is about, for a contact who was
 // invited to it: the invitation's own event, or for another note of the
 // same campaign (a reminder) the event they were invited to. Nil when none.
-func (p *Processor) eventOfSend(ctx context.Context, sd *contact.Send, contactID int64) (*store.CalEvent, error) {
-	all, err := p.Store.CalEvents(ctx)
+func (p *processor) eventOfSend(ctx context.Context, sd *contact.Send, contactID int64) (*store.CalEvent, error) {
+	all, err := p.st.CalEvents(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ func (p *Processor) eventOfSend(ctx context.Context, sd *contact.Send, contactID
 		if ev.Campaign != sd.Campaign || ev.Round != sd.Round {
 			continue
 		}
-		if _, err := p.Store.ContactRSVP(ctx, ev.ID, contactID); isNotFound(err) {
+		if _, err := p.st.ContactRSVP(ctx, ev.ID, contactID); isNotFound(err) {
 			continue
 		} else if err != nil {
 			return nil, err

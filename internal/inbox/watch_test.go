@@ -2,16 +2,19 @@ package inbox
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
+	"net"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"rapport/internal/contact"
+	"rapport/internal/imapconn"
 	"rapport/internal/localmail"
 	"rapport/internal/store"
 )
@@ -23,6 +26,7 @@ const therapist = "therapist@rapport.test"
 type fixture struct {
 	t      *testing.T
 	st     *store.Store
+	mu     sync.Mutex // guards srv, which dial reads from the watcher's goroutine
 	srv    *localmail.Server
 	sent   map[string]string // contact email → Message-ID of our note
 	now    time.Time
@@ -52,33 +56,52 @@ func newFixture(t *testing.T, emails ...string) *fixture {
 		st.MarkSent(ctx, sd.ID, "250 ok")
 		f.sent[e] = id
 	}
-	srv, err := localmail.Start(localmail.Options{TLS: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	srv.AddUser(therapist, "secret")
-	f.srv = srv
+	f.srv = f.startServer()
 	return f
 }
 
-func (f *fixture) dial(ctx context.Context, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
-	c, err := imapclient.DialStartTLS(f.srv.IMAPAddr(), &imapclient.Options{
-		TLSConfig: &tls.Config{RootCAs: f.srv.RootCAs(), ServerName: "127.0.0.1"}, UnilateralDataHandler: h})
+// startServer starts a mail server with the therapist's mailbox.
+func (f *fixture) startServer() *localmail.Server {
+	f.t.Helper()
+	srv, err := localmail.Start(localmail.Options{TLS: true})
 	if err != nil {
-		return nil, err
+		f.t.Fatal(err)
 	}
-	if err := c.Login(therapist, "secret").Wait(); err != nil {
-		c.Close()
-		return nil, err
-	}
-	return c, nil
+	f.t.Cleanup(func() { srv.Close() })
+	srv.AddUser(therapist, "secret")
+	return srv
 }
 
-func (f *fixture) watcher() *Watcher {
-	return NewWatcher(WatchOptions{Dial: f.dial, Positions: f.st, MinBackoff: 10 * time.Millisecond,
-		Processor: &Processor{Store: f.st, Self: therapist, AutoReplyPause: 7 * 24 * time.Hour, Now: time.Now},
-		OnResult:  func(r Result) { f.result <- r }})
+// replaceServer stands for the provider coming back after an outage: a
+// new server (same user, empty mailbox) that the watcher dials from now on.
+func (f *fixture) replaceServer() {
+	srv := f.startServer()
+	f.mu.Lock()
+	f.srv = srv
+	f.mu.Unlock()
+}
+
+// dial connects as `rapport run` does, through imapconn.
+func (f *fixture) dial(ctx context.Context, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
+	f.mu.Lock()
+	srv := f.srv
+	f.mu.Unlock()
+	host, port, _ := net.SplitHostPort(srv.IMAPAddr())
+	p, _ := strconv.Atoi(port)
+	return imapconn.Dial(ctx, imapconn.Options{Host: host, Port: p, Security: imapconn.STARTTLS, Username: therapist,
+		Password: "secret", RootCAs: srv.RootCAs(), Timeout: 10 * time.Second,
+		Client: &imapclient.Options{UnilateralDataHandler: h}})
+}
+
+// watcher is the watcher as `rapport run` builds it, with o's settings on
+// top; results go to f.result.
+func (f *fixture) watcher(o Options) *Watcher {
+	o.Self = therapist
+	if o.MinBackoff == 0 {
+		o.MinBackoff = 10 * time.Millisecond
+	}
+	o.OnResult = func(r Result) { f.result <- r }
+	return New(f.dial, f.st, &o)
 }
 
 func (f *fixture) deliver(raw string) {
@@ -126,23 +149,23 @@ func TestIdleNoticesAReplyAndSurvivesDropsAndRestarts(t *testing.T) {
 	f := newFixture(t, "lee@clinic.test", "kim@church.test", "ortiz@school.test")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- f.watcher().Run(ctx) }()
+	go func() { done <- f.watcher(Options{}).Run(ctx) }()
 	defer func() { cancel(); <-done }()
 
 	f.deliver(reply("frontdesk@clinic.test", f.sent["lee@clinic.test"], "Re: Hello from Anna"))
-	if r := f.next(); r.Class != "reply" || r.Contact != "lee@clinic.test" || r.StageTo != "replied" {
+	if r := f.next(); r.Class != ClassReply || r.Contact != "lee@clinic.test" || r.StageTo != "replied" {
 		t.Fatalf("reply from the front desk: %+v", r)
 	}
 	f.srv.DropIMAPConnections()
 	f.deliver(outOfOffice("kim@church.test"))
-	if r := f.next(); r.Class != "auto-reply" || r.StageTo != "contacted" {
+	if r := f.next(); r.Class != ClassAutoReply || r.StageTo != "contacted" {
 		t.Fatalf("out-of-office after a dropped connection: %+v", r)
 	}
 	if err := f.srv.Restart(); err != nil {
 		t.Fatal(err)
 	}
 	f.deliver(reply("ortiz@school.test", f.sent["ortiz@school.test"], "Re: Hello from Anna"))
-	if r := f.next(); r.Class != "reply" || r.Contact != "ortiz@school.test" {
+	if r := f.next(); r.Class != ClassReply || r.Contact != "ortiz@school.test" {
 		t.Fatalf("reply after a server restart: %+v", r)
 	}
 	if f.stage("kim@church.test") != contact.StageContacted {
@@ -154,9 +177,9 @@ func TestUIDValidityChangeProcessesNothingTwice(t *testing.T) {
 	f := newFixture(t, "lee@clinic.test")
 	ctx := context.Background()
 	f.deliver(reply("lee@clinic.test", f.sent["lee@clinic.test"], "Re: Hello"))
-	w := f.watcher()
+	w := f.watcher(Options{})
 	first, err := w.Sync(ctx)
-	if err != nil || len(first) != 1 || first[0].Class != "reply" {
+	if err != nil || len(first) != 1 || first[0].Class != ClassReply {
 		t.Fatalf("first sync: %+v %v", first, err)
 	}
 	if err := f.srv.ResetMailbox(therapist, "INBOX", true); err != nil {
@@ -184,9 +207,37 @@ func TestUIDValidityChangeProcessesNothingTwice(t *testing.T) {
 func TestJunkFolderRepliesAreFound(t *testing.T) {
 	f := newFixture(t, "lee@clinic.test")
 	f.srv.DeliverTo(therapist, "Junk", []byte(reply("lee@clinic.test", f.sent["lee@clinic.test"], "Re: Hello")))
-	res, err := f.watcher().Sync(context.Background())
-	if err != nil || len(res) != 1 || res[0].Mailbox != "Junk" || res[0].Class != "reply" {
+	res, err := f.watcher(Options{}).Sync(context.Background())
+	if err != nil || len(res) != 1 || res[0].Mailbox != "Junk" || res[0].Class != ClassReply {
 		t.Fatalf("junk: %+v %v", res, err)
+	}
+}
+
+func TestRepliesInAFolderPlainlyNamedSpamAreFound(t *testing.T) {
+	// A provider without SPECIAL-USE: no folder is marked \Junk, but one
+	// is called "Spam", and a contact's reply was filed there.
+	f := newFixture(t, "lee@clinic.test")
+	ctx := context.Background()
+	c, err := f.dial(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Delete("Junk").Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Create("Spam", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	c.Logout().Wait()
+	if err := f.srv.DeliverTo(therapist, "Spam", []byte(reply("lee@clinic.test", f.sent["lee@clinic.test"], "Re: Hello"))); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.watcher(Options{}).Sync(ctx)
+	if err != nil || len(res) != 1 || res[0].Mailbox != "Spam" || res[0].Class != ClassReply {
+		t.Fatalf("the reply in Spam: %+v %v", res, err)
+	}
+	if f.stage("lee@clinic.test") != contact.StageReplied {
+		t.Error("the reply filed in Spam did not stop the follow-ups")
 	}
 }
 
@@ -195,8 +246,8 @@ func TestOldMailFromAContactIsNotAReply(t *testing.T) {
 	old := fmt.Sprintf("From: lee@clinic.test\r\nTo: %s\r\nSubject: Thanks for the cookies\r\nDate: %s\r\nMessage-ID: <old@clinic.test>\r\n\r\nThank you!\r\n",
 		therapist, time.Now().AddDate(-1, 0, 0).Format(time.RFC1123Z))
 	f.deliver(old)
-	res, _ := f.watcher().Sync(context.Background())
-	if len(res) != 1 || res[0].Class != "unmatched" || f.stage("lee@clinic.test") != contact.StageContacted {
+	res, _ := f.watcher(Options{}).Sync(context.Background())
+	if len(res) != 1 || res[0].Class != ClassUnmatched || f.stage("lee@clinic.test") != contact.StageContacted {
 		t.Fatalf("last year's thank-you: %+v", res)
 	}
 }
@@ -217,9 +268,7 @@ func TestProcessedMailIsFiledNeverDeleted(t *testing.T) {
 	c.Logout().Wait()
 	f.deliver(reply("lee@clinic.test", f.sent["lee@clinic.test"], "Re: Hello"))
 	f.deliver("From: newsletter@shop.test\r\nTo: " + therapist + "\r\nSubject: Sale\r\nMessage-ID: <sale@shop.test>\r\n\r\nBuy!\r\n")
-	w := f.watcher()
-	w.o.Processed = "Rapport"
-	res, err := w.Sync(ctx)
+	res, err := f.watcher(Options{Processed: "Rapport"}).Sync(ctx)
 	if err != nil || len(res) != 2 {
 		t.Fatalf("sync: %+v %v", res, err)
 	}

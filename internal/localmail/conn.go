@@ -97,6 +97,12 @@ func (s *Server) DropIMAPConnections() {
 	s.dropConns(func(smtp bool) bool { return !smtp })
 }
 
+// DropSMTPConnections closes every open SMTP connection, as providers do
+// with idle ones, and leaves IMAP sessions alone.
+func (s *Server) DropSMTPConnections() {
+	s.dropConns(func(smtp bool) bool { return smtp })
+}
+
 func (s *Server) dropConns(match func(smtp bool) bool) {
 	s.mu.Lock()
 	var victims []*trackedConn

@@ -14,7 +14,7 @@ const delim = '/'
 // session is one IMAP connection. It wraps memserver's UserSession to add
 // what memserver lacks: special-use attributes in LIST, race-free IDLE
 // notifications for appends, a MOVE without duplicate EXPUNGEs, and
-// AUTHENTICATE PLAIN and XOAUTH2.
+// AUTHENTICATE PLAIN, XOAUTH2 and OAUTHBEARER.
 type session struct {
 	*imapmemserver.UserSession // nil until login
 	srv                        *Server
@@ -48,10 +48,24 @@ func (s *session) Login(username, password string) error {
 	return nil
 }
 
-func (s *session) AuthenticateMechanisms() []string { return []string{"PLAIN", "XOAUTH2"} }
+func (s *session) loginToken(username, token string) error {
+	verify := s.srv.opts.VerifyToken
+	if verify == nil {
+		return s.Login(username, token)
+	}
+	u := s.srv.user(username)
+	if u == nil || u.addr != strings.ToLower(username) || verify(username, token) != nil {
+		return imapserver.ErrAuthFailed
+	}
+	return s.Login(username, u.password)
+}
 
-// Authenticate offers PLAIN and XOAUTH2; the XOAUTH2 token is the user's
-// password.
+func (s *session) AuthenticateMechanisms() []string {
+	return []string{"PLAIN", "XOAUTH2", "OAUTHBEARER"}
+}
+
+// Authenticate offers PLAIN, XOAUTH2 and OAUTHBEARER; the token is checked
+// by Options.VerifyToken, or is the user's password without it.
 func (s *session) Authenticate(mech string) (sasl.Server, error) {
 	switch strings.ToUpper(mech) {
 	case "PLAIN":
@@ -62,7 +76,9 @@ func (s *session) Authenticate(mech string) (sasl.Server, error) {
 			return s.Login(username, password)
 		}), nil
 	case "XOAUTH2":
-		return newXOAuth2Server(s.Login), nil
+		return newXOAuth2Server(s.loginToken), nil
+	case "OAUTHBEARER":
+		return newOAuthBearerServer(s.loginToken, imapserver.ErrAuthFailed), nil
 	}
 	return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "SASL mechanism not supported"}
 }

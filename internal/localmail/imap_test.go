@@ -219,6 +219,6 @@ type xoauth2 struct{ user, token string }
 func (x xoauth2) Start() (string, []byte, error) {
 	return "XOAUTH2", []byte("user=" + x.user + "\x01auth=Bearer " + x.token + "\x01\x01"), nil
 }
-func (x xoauth2) Next([]byte) ([]byte, error) { return nil, nil }
+func (x xoauth2) Next([]byte) ([]byte, error) { return []byte{}, nil }
 
 var _ sasl.Client = xoauth2{}

@@ -42,16 +42,22 @@ func (a *loginServer) Next(response []byte) (challenge []byte, done bool, err er
 }
 
 // xoauth2Server is the server side of Google's XOAUTH2: the initial
-// response is "user=" u "\x01auth=Bearer " token "\x01\x01". localmail
-// accepts the user's password as the token.
+// response is "user=" u "\x01auth=Bearer " token "\x01\x01". check
+// verifies the token (see Options.VerifyToken). A refused token is
+// answered as Google and Microsoft do: a JSON status as a challenge, and
+// the refusal after the client's empty reply.
 type xoauth2Server struct {
-	check checkFunc
-	done  bool
+	check  checkFunc
+	done   bool
+	failed error
 }
 
 func newXOAuth2Server(check checkFunc) sasl.Server { return &xoauth2Server{check: check} }
 
 func (a *xoauth2Server) Next(response []byte) (challenge []byte, done bool, err error) {
+	if a.failed != nil {
+		return nil, true, a.failed
+	}
 	if a.done {
 		return nil, false, sasl.ErrUnexpectedClientResponse
 	}
@@ -63,7 +69,36 @@ func (a *xoauth2Server) Next(response []byte) (challenge []byte, done bool, err 
 	if err != nil {
 		return nil, false, err
 	}
-	return nil, true, a.check(user, token)
+	if a.failed = a.check(user, token); a.failed != nil {
+		return []byte(`{"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}`), false, nil
+	}
+	return nil, true, nil
+}
+
+// newOAuthBearerServer is RFC 7628's OAUTHBEARER, checking the token like
+// XOAUTH2; a refusal ends as refused, the protocol's usual answer to a
+// bad login (535 for SMTP, NO for IMAP).
+func newOAuthBearerServer(check checkFunc, refused error) sasl.Server {
+	return &oauthBearerServer{refused: refused, Server: sasl.NewOAuthBearerServer(func(o sasl.OAuthBearerOptions) *sasl.OAuthBearerError {
+		if o.Username == "" || check(o.Username, o.Token) != nil {
+			return &sasl.OAuthBearerError{Status: "invalid_token", Schemes: "bearer"}
+		}
+		return nil
+	})}
+}
+
+type oauthBearerServer struct {
+	sasl.Server
+	refused error
+}
+
+func (a *oauthBearerServer) Next(response []byte) ([]byte, bool, error) {
+	challenge, done, err := a.Server.Next(response)
+	var be *sasl.OAuthBearerError
+	if errors.As(err, &be) {
+		err = a.refused
+	}
+	return challenge, done, err
 }
 
 func parseXOAuth2(resp []byte) (user, token string, err error) {

@@ -28,8 +28,8 @@ type Options struct {
 	// plain ports stay open either way.
 	ImplicitTLS bool
 	// RequireAuth makes the SMTP server answer MAIL FROM with 530 5.7.0
-	// until the client authenticated (PLAIN, LOGIN or XOAUTH2 with the
-	// user's password as the token). With TLS on, AUTH is offered only
+	// until the client authenticated (PLAIN, LOGIN, or XOAUTH2 and
+	// OAUTHBEARER with a token VerifyToken accepts). With TLS on, AUTH is offered only
 	// after STARTTLS, as submission servers do.
 	RequireAuth bool
 	// BounceUnknownDomain makes recipients at this domain who are not local
@@ -37,6 +37,10 @@ type Options struct {
 	// delivery-status report from MAILER-DAEMON lands in the sender's INBOX
 	// (when the sender is a local user). Empty: nothing bounces.
 	BounceUnknownDomain string
+	// VerifyToken, when set, checks the token of an XOAUTH2 or OAUTHBEARER
+	// login (oauthtest.Server.Verify does what Google's and Microsoft's
+	// servers do); nil accepts the user's password as the token.
+	VerifyToken func(username, token string) error
 	// MaxMessageBytes is the SIZE the SMTP server announces and enforces
 	// (552 5.3.4 above it); 0 means no limit.
 	MaxMessageBytes int64

@@ -61,7 +61,9 @@ type smtpSession struct {
 
 var _ smtp.AuthSession = (*smtpSession)(nil)
 
-func (s *smtpSession) AuthMechanisms() []string { return []string{"PLAIN", "LOGIN", "XOAUTH2"} }
+func (s *smtpSession) AuthMechanisms() []string {
+	return []string{"PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER"}
+}
 
 func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
 	switch strings.ToUpper(mech) {
@@ -75,7 +77,9 @@ func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
 	case "LOGIN":
 		return newLoginServer(s.login), nil
 	case "XOAUTH2":
-		return newXOAuth2Server(s.login), nil
+		return newXOAuth2Server(s.loginToken), nil
+	case "OAUTHBEARER":
+		return newOAuthBearerServer(s.loginToken, smtp.ErrAuthFailed), nil
 	}
 	return nil, smtp.ErrAuthUnknownMechanism
 }
@@ -86,6 +90,24 @@ func (s *smtpSession) login(username, password string) error {
 	}
 	u := s.srv.user(username)
 	if u == nil || u.addr != strings.ToLower(username) || u.password != password {
+		return smtp.ErrAuthFailed
+	}
+	s.authed = u.addr
+	return nil
+}
+
+// loginToken checks an OAuth token with Options.VerifyToken, or as the
+// password without it.
+func (s *smtpSession) loginToken(username, token string) error {
+	verify := s.srv.opts.VerifyToken
+	if verify == nil {
+		return s.login(username, token)
+	}
+	if err := s.fault("auth", username); err != nil {
+		return err
+	}
+	u := s.srv.user(username)
+	if u == nil || u.addr != strings.ToLower(username) || verify(username, token) != nil {
 		return smtp.ErrAuthFailed
 	}
 	s.authed = u.addr

@@ -63,15 +63,32 @@ func dialReply(err error) reply {
 }
 
 func authAdvice(r reply) string {
+	text := strings.ToLower(r.text)
 	switch {
 	case r.code/100 == 4:
-		return "the server could not check the login just now; sending is paused and will resume later"
-	case r.enhanced == "5.7.9" || strings.Contains(strings.ToLower(r.text), "application-specific"):
-		return "the server wants an app password: create one in your account's security settings and put it in rapport.toml"
+		return "the server could not check the login just now; rapport tries again later"
+	case r.enhanced == "5.7.139":
+		return microsoftAdvice(text)
+	case r.enhanced == "5.7.9" || strings.Contains(text, "application-specific"):
+		return "the server wants an app password: create one in your account's security settings (Google: myaccount.google.com/apppasswords) and put it in password_env, or sign in instead: auth = \"oauth2\" in [smtp] and [imap], then `rapport login google`"
 	case r.code == 0:
 		return "the server does not offer a login method rapport can use; check the port and security settings"
 	}
-	return "the server refused the username or password; check them (Gmail and Microsoft 365 need an app password or OAuth); sending is paused"
+	return "the server refused the username or password; check them (Gmail and Microsoft 365 need an app password, or auth = \"oauth2\" and `rapport login`)"
+}
+
+// microsoftAdvice explains Microsoft 365's 5.7.139 refusals, which only the
+// organization's administrator can lift.
+func microsoftAdvice(text string) string {
+	switch {
+	case strings.Contains(text, "smtpclientauthentication is disabled"):
+		return "Microsoft 365 has sending through SMTP (\"Authenticated SMTP\") turned off for your organization. Your Microsoft 365 administrator must turn it on for your mailbox: Microsoft 365 admin center → Users → Active users → your name → Mail → Manage email apps → tick \"Authenticated SMTP\" → Save (or for everyone: Exchange admin center → Settings → Mail flow → untick \"Turn off SMTP AUTH protocol for your organization\"). It can take an hour to apply; then run `rapport check`"
+	case strings.Contains(text, "basic authentication is disabled"):
+		return "Microsoft 365 no longer accepts a password for sending: sign in with Microsoft instead: auth = \"oauth2\" in [smtp] and [imap], [oauth] provider = \"microsoft\", then `rapport login microsoft`"
+	case strings.Contains(text, "security defaults"):
+		return "your organization's Microsoft 365 security defaults block this sign-in: your administrator must allow Authenticated SMTP for your mailbox (or set up sign-in with auth = \"oauth2\" and `rapport login microsoft`)"
+	}
+	return "Microsoft 365 refused the sign-in (5.7.139): ask your Microsoft 365 administrator to allow \"Authenticated SMTP\" for your mailbox (admin center → Users → Active users → your name → Mail → Manage email apps), and check the username; then run `rapport check`"
 }
 
 func tlsAdvice(err error) string {
@@ -88,7 +105,7 @@ func connectAdvice(err error, r reply) string {
 	var dnsErr *net.DNSError
 	switch {
 	case r.code != 0:
-		return "the server refused the connection; sending is paused"
+		return "the server refused the connection"
 	case errors.As(err, &dnsErr):
 		return "the mail server's name could not be found: check the SMTP host and your internet connection"
 	case imapconn.IsTimeout(err):

@@ -50,11 +50,14 @@ func (c *Client) Check(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if res, ok := c.useToken(ctx, gm); !ok {
+		return res.Err
+	}
 	stop := context.AfterFunc(ctx, d.cancel)
 	defer stop()
 	sc, err := gm.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return classifyDial(err).Err
+		return c.o.dialResult(err).Err
 	}
 	gm.CloseWithSMTPClient(sc) // QUIT; its answer does not matter
 	if conn := d.take(); conn != nil {
@@ -98,9 +101,12 @@ func (c *Client) SendChecked(ctx context.Context, msg *gomail.Msg, before func()
 // attempt sends msg once, connecting first if needed.
 func (c *Client) attempt(ctx context.Context, msg *gomail.Msg, before func() error) Result {
 	if !c.open {
+		if res, ok := c.useToken(ctx, c.gm); !ok {
+			return res
+		}
 		if err := c.dial(ctx); err != nil {
 			c.drop()
-			return classifyDial(err)
+			return c.o.dialResult(err)
 		}
 		c.open = true
 	}

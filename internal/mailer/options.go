@@ -42,6 +42,14 @@ type Options struct {
 	Username string // empty: no AUTH
 	Password string
 	Auth     string
+	// Tokens, with AuthXOAuth2, gives the OAuth2 access token for each
+	// login in place of Password (oauth.Source renews it ahead of
+	// expiry). Its failure pauses sending with its own words, which say
+	// what to do; a Temporary one only until the next try.
+	Tokens TokenSource
+	// TokenHint is what to tell the user when the server refuses a token,
+	// e.g. "run `rapport login google` again".
+	TokenHint string
 	// RootCAs verifies the server's certificate; nil means the system's
 	// roots. Verification is never turned off.
 	RootCAs *x509.CertPool
@@ -59,20 +67,15 @@ type Options struct {
 	Debug io.Writer
 }
 
+// TokenSource gives OAuth2 access tokens (the same as imapconn's).
+type TokenSource = imapconn.TokenSource
+
 // ErrInvalidOptions is wrapped by every validation failure of New.
 var ErrInvalidOptions = errors.New("invalid SMTP settings")
 
 func (o Options) validate() error {
-	var problems []string
-	if o.Host == "" {
-		problems = append(problems, "host is missing")
-	} else if strings.ContainsAny(o.Host, " /\r\n\x00") {
-		problems = append(problems, fmt.Sprintf("host %q is not a host name", o.Host))
-	}
-	if o.Port < 0 || o.Port > 65535 {
-		problems = append(problems, fmt.Sprintf("port %d is out of range", o.Port))
-	}
-	problems = append(problems, o.checkSecurity()...)
+	problems := imapconn.CheckServer(o.Host, o.Port, o.Security, "your password and notes",
+		`use "starttls" (port 587) or "tls" (port 465)`)
 	problems = append(problems, o.checkAuth()...)
 	if strings.ContainsAny(o.HelloName, " \r\n\x00") {
 		problems = append(problems, "hello name must be a single host name")
@@ -83,19 +86,6 @@ func (o Options) validate() error {
 	return nil
 }
 
-func (o Options) checkSecurity() []string {
-	switch o.Security {
-	case TLS, STARTTLS:
-		return nil
-	case None:
-		if o.Host != "" && !imapconn.IsLoopback(o.Host) {
-			return []string{fmt.Sprintf("security \"none\" would send your password and notes in clear text to %s: use \"starttls\" (port 587) or \"tls\" (port 465)", o.Host)}
-		}
-		return nil
-	}
-	return []string{fmt.Sprintf("security %q is not one of tls, starttls, none", o.Security)}
-}
-
 func (o Options) checkAuth() []string {
 	var problems []string
 	switch o.Auth {
@@ -103,7 +93,10 @@ func (o Options) checkAuth() []string {
 	default:
 		problems = append(problems, fmt.Sprintf("auth %q is not one of plain, login, xoauth2", o.Auth))
 	}
-	if (o.Username == "") != (o.Password == "") {
+	switch {
+	case o.Tokens != nil && (o.Auth != AuthXOAuth2 || o.Username == "" || o.Password != ""):
+		problems = append(problems, "a token source needs auth xoauth2, a username and no password")
+	case o.Tokens == nil && (o.Username == "") != (o.Password == ""):
 		problems = append(problems, "username and password go together: give both or neither")
 	}
 	if strings.ContainsAny(o.Username+o.Password, "\r\n\x00") {

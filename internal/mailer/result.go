@@ -81,7 +81,7 @@ func (e *Error) Error() string {
 	msg := e.Advice
 	if reply := e.reply(); reply != "" {
 		msg += " (server said: " + reply + ")"
-	} else if e.Cause != nil {
+	} else if e.Cause != nil && e.Cause.Error() != e.Advice {
 		msg += " (" + e.Cause.Error() + ")"
 	}
 	return msg

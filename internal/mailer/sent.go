@@ -31,6 +31,16 @@ type SentFolder struct {
 	c       *imapclient.Client
 	name    string
 	timeout time.Duration
+	o       imapconn.Options
+
+	// Batched copies, on a second connection (imapconn.Appender) when the
+	// server offers MULTIAPPEND: one APPEND per batch. appendOnce decides,
+	// at the first copy, whether it does.
+	appendOnce sync.Once
+	appender   *imapconn.Appender // nil: one APPEND per copy on c
+	qmu        sync.Mutex
+	queue      []imapconn.AppendMessage
+	kick       chan struct{}
 
 	// Copies in flight: their answers are read, in order, by one waiter.
 	waitOnce sync.Once
@@ -63,8 +73,8 @@ func OpenSentFolder(ctx context.Context, o imapconn.Options, name string) (*Sent
 	if timeout <= 0 {
 		timeout = imapconn.DefaultTimeout
 	}
-	return &SentFolder{c: c, name: name, timeout: timeout, inflight: make(chan *imapclient.AppendCommand, maxInflightCopies),
-		answered: make(chan struct{}, 1)}, nil
+	return &SentFolder{c: c, name: name, timeout: timeout, o: o, inflight: make(chan *imapclient.AppendCommand, maxInflightCopies),
+		answered: make(chan struct{}, 1), kick: make(chan struct{}, 1)}, nil
 }
 
 // Name is the mailbox the copies go to.
@@ -86,11 +96,25 @@ func (f *SentFolder) Append(ctx context.Context, raw []byte, when time.Time) err
 }
 
 // Copy files raw in the Sent folder, flagged \Seen, with when as its date,
-// without waiting for the server's answer; Flush reports failures. It
-// blocks only when many copies already wait for their answers.
+// without waiting for the server's answer; Flush reports failures. With a
+// server that takes many messages in one APPEND (MULTIAPPEND), copies are
+// queued and filed in batches on a connection of their own, while the
+// notes go on; otherwise each is an APPEND pipelined on this connection,
+// and Copy blocks only when many already wait for their answers.
 func (f *SentFolder) Copy(raw []byte, when time.Time) {
-	f.waitOnce.Do(func() { go f.waitCopies() })
+	f.appendOnce.Do(f.openAppender)
 	f.pending.Add(1)
+	if f.appender != nil {
+		f.qmu.Lock()
+		f.queue = append(f.queue, imapconn.AppendMessage{Raw: raw, Time: when, Flags: []string{string(imap.FlagSeen)}})
+		f.qmu.Unlock()
+		select {
+		case f.kick <- struct{}{}:
+		default:
+		}
+		return
+	}
+	f.waitOnce.Do(func() { go f.waitCopies() })
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()
@@ -112,6 +136,59 @@ func (f *SentFolder) Copy(raw []byte, when time.Time) {
 	f.inflight <- cmd
 }
 
+// openAppender opens the batch connection if the server can take batches;
+// if it cannot (or the connection fails), copies go one APPEND each.
+func (f *SentFolder) openAppender() {
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	defer cancel()
+	a, err := imapconn.DialAppender(ctx, f.o)
+	if err != nil {
+		return
+	}
+	f.appender = a
+	go f.appendBatches()
+}
+
+// maxBatch bounds one APPEND: how many copies, and how many bytes.
+const (
+	maxBatchCopies = 500
+	maxBatchBytes  = 8 << 20
+)
+
+// appendBatches files the queued copies, a batch per APPEND: while one
+// batch is being stored, the next one gathers.
+func (f *SentFolder) appendBatches() {
+	for range f.kick {
+		for {
+			batch := f.takeBatch()
+			if len(batch) == 0 {
+				break
+			}
+			if err := f.appender.Append(f.name, batch); err != nil {
+				f.failN(len(batch), err)
+			}
+			f.pending.Add(-len(batch))
+			select {
+			case f.answered <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+func (f *SentFolder) takeBatch() []imapconn.AppendMessage {
+	f.qmu.Lock()
+	defer f.qmu.Unlock()
+	n, size := 0, 0
+	for n < len(f.queue) && n < maxBatchCopies && (n == 0 || size+len(f.queue[n].Raw) <= maxBatchBytes) {
+		size += len(f.queue[n].Raw)
+		n++
+	}
+	batch := f.queue[:n:n]
+	f.queue = f.queue[n:]
+	return batch
+}
+
 // waitCopies reads the answers to the copies, in the order they went.
 func (f *SentFolder) waitCopies() {
 	for cmd := range f.inflight {
@@ -126,9 +203,11 @@ func (f *SentFolder) waitCopies() {
 	}
 }
 
-func (f *SentFolder) fail(err error) {
+func (f *SentFolder) fail(err error) { f.failN(1, err) }
+
+func (f *SentFolder) failN(n int, err error) {
 	f.errMu.Lock()
-	f.failed++
+	f.failed += n
 	f.lastErr = err
 	f.errMu.Unlock()
 }
@@ -264,6 +343,10 @@ func (f *SentFolder) Close() error {
 	if !f.closed {
 		f.closed = true
 		close(f.inflight)
+		close(f.kick)
+		if f.appender != nil {
+			f.appender.Close()
+		}
 	}
 	done := f.guard(context.Background())
 	f.c.Logout().Wait()

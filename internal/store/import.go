@@ -47,7 +47,7 @@ type Import struct {
 	s      *Store
 	ctx    context.Context
 	tx     *sql.Tx
-	q      *stmtCache
+	q      *txn
 	meta   ImportMeta
 	counts ImportCounts
 }
@@ -58,7 +58,7 @@ func (s *Store) BeginImport(ctx context.Context, meta ImportMeta) (*Import, erro
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	return &Import{s: s, ctx: ctx, tx: tx, q: newStmtCache(tx), meta: meta}, nil
+	return &Import{s: s, ctx: ctx, tx: tx, q: &txn{s: s, tx: tx}, meta: meta}, nil
 }
 
 // Add stores one good row: a new contact is created (in c.Stage, or "new");
@@ -144,4 +144,4 @@ func (im *Import) Rollback() error {
 	return im.tx.Rollback()
 }
 
-func (im *Import) close() { im.q.close() }
+func (im *Import) close() {} // the transaction's statements close with it

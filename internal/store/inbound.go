@@ -59,7 +59,7 @@ func (s *Store) SetMailbox(ctx context.Context, m MailboxState) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO mailboxes (name, uidvalidity, last_uid, synced_at) VALUES (?,?,?,?)
 		ON CONFLICT(name) DO UPDATE SET uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, synced_at = excluded.synced_at`,
 		m.Name, m.UIDValidity, m.LastUID, s.now())
-	return err
+	return wrapErr(err, "record the position in mailbox %s", m.Name)
 }
 
 // Inbound is one processed incoming message and what it means.

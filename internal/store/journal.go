@@ -256,7 +256,11 @@ const recheckQuery = `SELECT COALESCE(c.email,''), c.stage, c.hold_until, c.time
 // Recheck reads what must still hold for a claimed note to go out; the
 // sender calls it once the connection is up, right before MAIL FROM.
 func (s *Store) Recheck(ctx context.Context, contactID int64, campaign string) (Recheck, error) {
-	rc, err := scanRecheck(s.db.QueryRowContext(ctx, recheckQuery, campaign, contactID), contactID)
+	st, err := s.prepared(ctx, recheckQuery) // once per note: parsing it cost more than running it
+	if err != nil {
+		return Recheck{}, wrapErr(err, "recheck contact %d", contactID)
+	}
+	rc, err := scanRecheck(st.QueryRowContext(ctx, campaign, contactID), contactID)
 	return rc, wrapErr(err, "recheck contact %d", contactID)
 }
 
