@@ -25,8 +25,9 @@ import (
 // contacts (no calendar): the inbox's own cost per message (two fetches,
 // one transaction and its fsync), which the answers add little to.
 //
-// Measured (2 cores shared, load average 5, 2026-12-02): calendar replies
-// 1.8-3.0 s, plain replies 1.4-4.0 s in the same minutes; the CPU spent
+// Measured (2 cores shared with other builds, load average 5-6,
+// 2026-12-02): calendar replies 1.8-3.0 s, plain replies 1.4-2.2 s in the
+// same minutes (both about 1.5x that when the load rose); the CPU spent
 // processing is about 1.0 s for either, of which recording the answers
 // (the event by UID, the rsvps row, the waitlist check) is under 0.1 s.
 // The rest is the inbox's per-message work: two fetches and one fsync'd

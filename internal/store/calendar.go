@@ -65,9 +65,14 @@ func (s *Store) CalEventByKey(ctx context.Context, campaign, step, round string)
 	return notFound(e, err, "event %s/%s", campaign, step)
 }
 
-// CalEventByUID returns the event an iCalendar UID names.
+// CalEventByUID returns the event an iCalendar UID names. The inbox asks
+// it of every calendar reply, so the statement is prepared once.
 func (s *Store) CalEventByUID(ctx context.Context, uid string) (*CalEvent, error) {
-	e, err := scanCalEvent(s.db.QueryRowContext(ctx, "SELECT "+calEventColumns+" FROM calendar_events WHERE uid = ?", uid))
+	st, err := s.prepared(ctx, "SELECT "+calEventColumns+" FROM calendar_events WHERE uid = ?")
+	if err != nil {
+		return nil, wrapErr(err, "event %s", uid)
+	}
+	e, err := scanCalEvent(st.QueryRowContext(ctx, uid))
 	return notFound(e, err, "event %s", uid)
 }
 
