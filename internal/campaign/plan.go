@@ -168,7 +168,7 @@ func (c *Campaign) applyCapacity(items []Item, o Options) {
 	}
 }
 
-func (c *Campaign) planOne(f *Facts, o Options) (Item, bool) {
+func (c *Campaign) planSteps(f *Facts, o Options) (Item, bool) {
 	ct := f.Contact
 	it := Item{Contact: ct}
 	first := c.firstSend(f)
@@ -252,6 +252,9 @@ func (c *Campaign) nextStep(f *Facts, it *Item, o Options) (idx int, prev *conta
 		case sd.State == contact.SendDeferred:
 			it.Deferred = sd
 			return i, prev, false
+		case sd.State == contact.SendSending && sd.Channel == "letter":
+			*it = it.not(CodeSending, printing(s, sd, o))
+			return i, prev, true
 		case sd.State == contact.SendSending && o.InFlight != nil && o.InFlight(sd):
 			*it = it.not(CodeSending, fmt.Sprintf("%s is being sent right now", s.ID))
 			return i, prev, true
@@ -308,7 +311,11 @@ func (c *Campaign) blocked(f *Facts, s *Step, first *contact.Send, o Options) (C
 func (c *Campaign) timing(f *Facts, it Item, o Options) Item {
 	at := o.Now
 	if it.Previous != nil && it.Index > 0 && !it.Step.Added() {
-		at = it.Step.After.After(it.Previous.SentAt.In(c.Location), o.Holidays)
+		from, ok := it.Previous.CountsFrom()
+		if !ok {
+			return it.not(CodeUnmailed, unmailed(it.Previous))
+		}
+		at = it.Step.After.After(from.In(c.Location), o.Holidays)
 	}
 	if t, ok := c.eventTime(f, it.Step, o); ok {
 		at = t
@@ -341,7 +348,8 @@ func (c *Campaign) inWindow(it Item, o Options) Item {
 		}
 	}
 	now := o.Now.In(loc)
-	if !o.Window.Contains(now) || o.Holidays.Has(now) {
+	// The send window paces email; a letter is only printed, whenever.
+	if it.Step.Channel != "letter" && (!o.Window.Contains(now) || o.Holidays.Has(now)) {
 		it.At = o.Window.Next(now, o.Holidays)
 		return it.not(CodeWindow, "outside the send window ("+o.Window.String()+"); opens "+it.At.In(loc).Format("Mon 2006-01-02 15:04"))
 	}

@@ -68,6 +68,10 @@ func runCampaignsList(ctx context.Context, a *app, args []string) error {
 	for _, c := range out {
 		var steps []string
 		for _, s := range c.Steps {
+			if n := s.Counts["printed"]; n > 0 { // a letter step
+				steps = append(steps, fmt.Sprintf("%s: %d printed", s.ID, n))
+				continue
+			}
 			steps = append(steps, fmt.Sprintf("%s: %d sent", s.ID, s.Counts["sent"]))
 		}
 		rows = append(rows, []string{c.Name, c.State, c.NextTick, strings.Join(steps, ", ")})
@@ -419,7 +423,7 @@ func runStart(ctx context.Context, a *app, name string) error {
 		return err
 	}
 	a.say("campaign %s is started: %s in its audience; it runs %s (next %s).", c.Name, plural(n, "contact"),
-		c.Schedule, c.Schedule.Next(a.env.Now()).In(c.Location).Format("Mon 2006-01-02 15:04"))
+		c.Schedule.Describe(), a.day(c.Schedule.Next(a.env.Now())))
 	shown, more := 0, 0
 	for _, it := range items {
 		if it.Step == nil || !(it.Due || it.Code == campaign.CodeWindow || it.Code == campaign.CodeCap) {

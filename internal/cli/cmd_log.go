@@ -212,6 +212,12 @@ func sentence(e *store.LogEntry) string {
 		return fmt.Sprintf("referral from %s: %s", w, d)
 	case contact.EventPrinted:
 		return fmt.Sprintf("printed a letter to %s", w)
+	case contact.EventMailed:
+		s := "you mailed the letter to " + w
+		if i := strings.Index(d, "(print batch"); i >= 0 {
+			s += " " + d[i:]
+		}
+		return s
 	}
 	return fmt.Sprintf("%s: %s %s", w, e.Type, d)
 }

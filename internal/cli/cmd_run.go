@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"rapport/internal/config"
-	"rapport/internal/contact"
 	"rapport/internal/daemon"
 	"rapport/internal/mailer"
-	"rapport/internal/sheet"
 	"rapport/internal/store"
 )
 
@@ -131,12 +129,8 @@ func (c envClock) After(d time.Duration) <-chan time.Time { return c.env.After(d
 func (a *app) sources(ctx context.Context) []daemon.Source {
 	var out []daemon.Source
 	for _, src := range a.cfg.Sources {
-		o := sheet.ImportOptions{Options: sheet.Options{Sheet: src.Sheet, Map: src.Map, Tags: src.Tags,
-			Kinds: a.cfg.Contacts.Kinds, Pipeline: a.cfg.Pipeline}}
-		if src.Kind != "" {
-			o.Kind, _ = contact.NormalizeKind(src.Kind, a.cfg.Contacts.Kinds)
-		}
-		out = append(out, &daemon.SheetSource{Path: a.cfg.Resolve(src.Path), Options: o, Store: a.st, Log: a.log, Now: a.env.Now})
+		o := sourceOptions(a.cfg, src)
+		out = append(out, &daemon.SheetSource{Path: o.Source, Options: o, Store: a.st, Log: a.log, Now: a.env.Now})
 	}
 	return out
 }

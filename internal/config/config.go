@@ -142,6 +142,16 @@ type Stages struct {
 // Contacts configures contact kinds.
 type Contacts struct {
 	Kinds []string `toml:"kinds"`
+	// KindAliases maps the words of a spreadsheet's kind column to kinds:
+	// "Family doc" = "physician". They come before rapport's own aliases.
+	KindAliases map[string]string `toml:"kind_aliases"`
+}
+
+// Kinds is the matcher for kind words built from [contacts]: the kinds and
+// the user's aliases.
+func (c *Config) Kinds() *contact.Kinds {
+	k, _ := contact.NewKinds(c.Contacts.Kinds, c.Contacts.KindAliases) // validated by Load
+	return k
 }
 
 // Paths locates the user's templates and campaigns.

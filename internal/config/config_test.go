@@ -134,6 +134,28 @@ func TestMissingFileSaysRunInit(t *testing.T) {
 	}
 }
 
+func TestKindAliases(t *testing.T) {
+	body := strings.Replace(example(t), `# "Front desk" = "physician"`, `"Front desk" = "physician"
+"Family doc" = "physicans"`, 1)
+	_, err := Load(write(t, body, 0o600))
+	var p *tomlfile.Problem
+	if !errors.As(err, &p) || p.Key != "contacts.kind_aliases.Family doc" || !strings.Contains(p.Msg, `"physicans" is not one of the kinds`) {
+		t.Fatalf("err = %v", err)
+	}
+	if lines := strings.Split(body, "\n"); !strings.HasPrefix(lines[p.Line-1], `"Family doc"`) {
+		t.Errorf("line %d is %q", p.Line, lines[p.Line-1])
+	}
+	c, err := Load(write(t, strings.Replace(body, `"physicans"`, `"Physician"`, 1), 0o600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for word, want := range map[string]string{"front desk": "physician", "Family Doc": "physician", "Rabbi": "pastor"} {
+		if got, ok := c.Kinds().Match(word); !ok || got != want {
+			t.Errorf("Match(%q) = %q, %v", word, got, ok)
+		}
+	}
+}
+
 func TestAnExplicitZeroIsKeptExactly(t *testing.T) {
 	base := strings.NewReplacer(`per_hour = 20 `, `per_hour = 0 `, `per_day = 100 `, `per_day = 0 `,
 		`min_gap = "45s" `, `min_gap = "0s" `, `jitter = "30s" `, `jitter = "0s" `).Replace(example(t))

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -233,6 +234,7 @@ func (c *Config) validateMisc(p *problems) {
 	for i, k := range c.Contacts.Kinds {
 		c.Contacts.Kinds[i] = contact.NormalizeTag(k)
 	}
+	c.validateKindAliases(p)
 	switch c.SMTP.SentCopy {
 	case "auto", "always", "never":
 	default:
@@ -249,9 +251,21 @@ func (c *Config) validateMisc(p *problems) {
 			p.add(key, "a [[sources]] entry needs a path")
 		}
 		if s.Kind != "" {
-			if _, ok := contact.NormalizeKind(s.Kind, c.Contacts.Kinds); !ok {
+			if _, ok := c.Kinds().Match(s.Kind); !ok {
 				p.add(key+".kind", "unknown kind %q (kinds: %s)", s.Kind, strings.Join(c.Contacts.Kinds, ", "))
 			}
+		}
+	}
+}
+
+// validateKindAliases checks each alias on its own line: its kind must be
+// one of the kinds.
+func (c *Config) validateKindAliases(p *problems) {
+	for _, word := range slices.Sorted(maps.Keys(c.Contacts.KindAliases)) {
+		kind := c.Contacts.KindAliases[word]
+		if _, err := contact.NewKinds(c.Contacts.Kinds, map[string]string{word: kind}); err != nil {
+			p.add("contacts.kind_aliases."+word, "%q is not one of the kinds (%s); write one of them, or add it to kinds",
+				kind, strings.Join(c.Contacts.Kinds, ", "))
 		}
 	}
 }

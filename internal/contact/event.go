@@ -22,6 +22,7 @@ const (
 	EventNote      EventType = "note"
 	EventReferral  EventType = "referral"
 	EventPrinted   EventType = "printed"
+	EventMailed    EventType = "mailed" // a printed letter's batch was marked as posted
 )
 
 // Event is one line of a contact's history. Stage moves fill From and To;

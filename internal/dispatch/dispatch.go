@@ -75,6 +75,9 @@ type Options struct {
 	// now ("" when none), so a plan tells a note in flight from one a crash
 	// left uncertain. Nil means none.
 	LiveOwner func() string
+	// Post prints campaigns' letter steps (see Print); nil leaves them
+	// unprinted.
+	Post *Post
 }
 
 // Dispatcher plans and sends campaigns.
@@ -172,7 +175,7 @@ func (d *Dispatcher) capacity(ctx context.Context, t time.Time) (int, error) {
 // check renders a step for a contact and reports what is missing.
 func (d *Dispatcher) check(tpl *templates, c *campaign.Campaign, s *campaign.Step, ct *contact.Contact) error {
 	if s.Channel == "letter" {
-		return nil // checked by their own command
+		return d.checkLetter(tpl, c, s, render.Input{Contact: ct, Sender: d.o.Sender, Campaign: c.Name, Step: s.ID})
 	}
 	t, err := tpl.forStep(s)
 	if err != nil {
@@ -217,6 +220,7 @@ type templates struct {
 	// (see render.Template.ShapeKey): contacts whose fields are empty in
 	// the same places pass or fail alike, so thousands need a few renders.
 	checked map[string]error
+	post    *postal // letter steps' templates and layout (letters.go)
 	// events holds the invite steps' events, read once.
 	events eventCache
 }

@@ -41,9 +41,11 @@ type Problem struct {
 	Err      error // render.FieldErrors for missing fields
 }
 
-// CheckCampaign renders every email and invite step of c for every
-// contact of its audience and everyone already in it, and returns what
-// fails: each missing field by contact and step.
+// CheckCampaign renders every email, invite and letter step of c for every
+// contact of its audience and everyone already in it (a letter for those
+// with a postal address, an email or an invitation for those with an
+// email address), and returns what fails: each missing field by contact
+// and step, and for letters what would not print.
 func (d *Dispatcher) CheckCampaign(ctx context.Context, c *campaign.Campaign) ([]Problem, int, error) {
 	facts, err := Facts(ctx, d.o.Store, c, d.o.Now())
 	if err != nil {
@@ -53,6 +55,7 @@ func (d *Dispatcher) CheckCampaign(ctx context.Context, c *campaign.Campaign) ([
 	var out []Problem
 	for _, s := range c.Steps {
 		if s.Channel == "letter" {
+			out = append(out, d.checkLetters(tpl, c, s, facts)...)
 			continue
 		}
 		t, err := tpl.get(s.Template)

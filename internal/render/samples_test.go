@@ -50,6 +50,7 @@ var goldenFor = map[string][]string{
 	"meet-invite":            {"therapist", "physician-office"},
 	"meet-reminder":          {"pastor", "physician-office"},
 	"meet-thanks":            {"school", "church-office"},
+	"after-card":             {"pastor", "school-office"},
 }
 
 func loadSamples(t *testing.T) map[string]*Template {

@@ -146,8 +146,8 @@ func (s *Store) recordRow(ctx context.Context, tx *txn, sd *contact.Send, o Outc
 		return s.recordFailed(ctx, tx, sd, o, now)
 	case contact.SendUnknown, contact.SendDropped:
 		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, updated_at=? WHERE id=?`, o.State, o.Why, now, sd.ID)
-	case contact.SendPlanned:
-		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, attempts=max(attempts-1,0), updated_at=? WHERE id=?`,
+	case contact.SendPlanned: // released: it never left, and a letter leaves its print batch
+		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, attempts=max(attempts-1,0), updated_at=?, batch_id=NULL WHERE id=?`,
 			o.State, o.Why, now, sd.ID)
 	default:
 		return fmt.Errorf("send %d: cannot record state %q", sd.ID, o.State)
@@ -261,7 +261,7 @@ func (s *Store) Resolve(ctx context.Context, id int64, d Decision, liveOwner str
 	if sd.InFlight(liveOwner) {
 		return fmt.Errorf("note %d: %w", id, ErrInFlight)
 	}
-	if !sd.State.Uncertain() {
+	if !sd.State.Uncertain() || sd.Channel == "letter" { // a letter's batch is settled by the next print pass
 		return fmt.Errorf("note %d is %s: %w", id, sd.State, ErrNotUncertain)
 	}
 	switch d {
