@@ -94,6 +94,8 @@ func commands() []*command {
 		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
 		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
 		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLettersBatches(), cmdLettersMailed(), cmdLogin(), cmdVersion(), cmdLog(),
+		cmdEventsList(), cmdEventsShow(), cmdEventsExport(), cmdEventsUpdate(), cmdEventsCancel(),
+		cmdEventsAttended(), cmdEventsAnswer(),
 		cmdDemo(),
 	}
 }

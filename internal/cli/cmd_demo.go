@@ -24,7 +24,8 @@ func cmdDemo() *command {
 store and sample contacts, and runs what a user does: import a spreadsheet,
 look at the notes, start a campaign, send, receive a reply from a front desk,
 an out-of-office answer, a bounce and an opt-out, and see every contact move;
-then a card by post, printed with its labels. --keep DIR runs it in DIR (new
+then invite the contacts to a meet-and-greet and watch the answers sort
+themselves, then a card by post, printed with its labels. --keep DIR runs it in DIR (new
 or empty) and keeps it, cards and labels included, to open.`,
 		example: "go run ./cmd/rapport demo\nrapport demo --keep ~/rapport-demo   # keep the folder to look around",
 		setup:   func(fs *flag.FlagSet) { fs.Var(&keep, "keep", "keep the demo folder afterwards (in DIR, if given)") },
@@ -129,6 +130,9 @@ func (d *demo) setup() error {
 		return err
 	})
 	if err != nil {
+		return err
+	}
+	if err := d.datedMeetAndGreet(); err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(d.dir, "ca.pem"), d.srv.CAPEM(), 0o644); err != nil {

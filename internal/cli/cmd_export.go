@@ -19,7 +19,8 @@ func cmdContactsExport() *command {
 		summary: "write contacts to a spreadsheet, with stage, last sent, last reply and referrals",
 		help: `Writes every contact (or those the filters select) with their fields, custom
 fields, stage, when the last note went out, when they last answered, and how
-many referrals they sent. Cells that a spreadsheet would run as a formula are
+many referrals they sent, and the events they were invited to with their
+answers. Cells that a spreadsheet would run as a formula are
 written as text. The file is written whole or not at all.`,
 		example: "rapport contacts export contacts.xlsx\nrapport contacts export replied.csv --stage replied",
 		setup:   f.setup,
@@ -45,9 +46,21 @@ func runExport(ctx context.Context, a *app, path string, f *contactFilter) error
 	if err != nil {
 		return err
 	}
+	events, err := a.eventsField(ctx)
+	if err != nil {
+		return err
+	}
 	keys := map[string]bool{}
 	rows := make([]sheet.ExportRow, 0, len(list))
 	for _, c := range list {
+		if ev := events[c.ID]; ev != "" {
+			// The invitations and answers go in an "events" column.
+			c.Fields = maps.Clone(c.Fields)
+			if c.Fields == nil {
+				c.Fields = map[string]string{}
+			}
+			c.Fields["events"] = ev
+		}
 		ac := act[c.ID]
 		rows = append(rows, sheet.ExportRow{Contact: *c, LastSent: inZone(ac.LastSent, a.loc()), LastReply: inZone(ac.LastReply, a.loc()), Referrals: ac.Referrals})
 		for k := range c.Fields {

@@ -27,6 +27,10 @@ type Outcome struct {
 	// Send is the claimed row as Claim returned it, when the caller has it:
 	// it saves reading it back.
 	Send *contact.Send
+	// Invite, for an invitation, an update or a cancellation that went
+	// out, records the revision of the event the person now has, in the
+	// same commit as the outcome.
+	Invite *InviteSent
 }
 
 // Record applies an outcome in one transaction.
@@ -173,6 +177,11 @@ func (s *Store) recordDone(ctx context.Context, tx *txn, sd *contact.Send, o Out
 	}
 	if err := s.insertEvent(ctx, tx, e); err != nil {
 		return err
+	}
+	if o.Invite != nil && o.State == contact.SendSent {
+		if err := s.recordInvited(ctx, tx, sd.ContactID, o.Invite, now); err != nil {
+			return err
+		}
 	}
 	return s.autoMoveAt(ctx, tx, sd.ContactID, contact.StageContacted, why, e.MessageID, at)
 }
