@@ -93,7 +93,9 @@ func commands() []*command {
 		cmdContactsList(), cmdContactsShow(), cmdContactsStage(), cmdContactsExport(),
 		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
 		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
-		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLogin(), cmdVersion(), cmdLog(),
+		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLettersBatches(), cmdLettersMailed(), cmdLogin(), cmdVersion(), cmdLog(),
+		cmdEventsList(), cmdEventsShow(), cmdEventsExport(), cmdEventsUpdate(), cmdEventsCancel(),
+		cmdEventsAttended(), cmdEventsAnswer(),
 		cmdDemo(),
 	}
 }

@@ -145,21 +145,22 @@ func printContacts(a *app, list []*contact.Contact) {
 
 // contactJSON is the contract's JSON shape of a contact.
 type contactJSON struct {
-	ID           int64             `json:"id"`
-	Email        string            `json:"email"`
-	FirstName    string            `json:"first_name"`
-	LastName     string            `json:"last_name"`
-	Title        string            `json:"title"`
-	Organization string            `json:"organization"`
-	Kind         string            `json:"kind"`
-	Tags         []string          `json:"tags"`
-	Stage        string            `json:"stage"`
-	Fields       map[string]string `json:"fields"`
-	Phone        string            `json:"phone"`
-	Address      addressJSON       `json:"address"`
-	Notes        string            `json:"notes,omitempty"`
-	Missing      bool              `json:"missing_from_source"` // its row is gone from its [[sources]] sheet
-	History      []eventJSON       `json:"history,omitempty"`
+	ID           int64              `json:"id"`
+	Email        string             `json:"email"`
+	FirstName    string             `json:"first_name"`
+	LastName     string             `json:"last_name"`
+	Title        string             `json:"title"`
+	Organization string             `json:"organization"`
+	Kind         string             `json:"kind"`
+	Tags         []string           `json:"tags"`
+	Stage        string             `json:"stage"`
+	Fields       map[string]string  `json:"fields"`
+	Phone        string             `json:"phone"`
+	Address      addressJSON        `json:"address"`
+	Notes        string             `json:"notes,omitempty"`
+	Missing      bool               `json:"missing_from_source"` // its row is gone from its [[sources]] sheet
+	History      []eventJSON        `json:"history,omitempty"`
+	Events       []contactEventJSON `json:"events,omitempty"`
 }
 
 type addressJSON struct {
@@ -211,9 +212,15 @@ func runContactsShow(ctx context.Context, a *app, args []string) error {
 		for _, e := range hist {
 			out.History = append(out.History, eventJSON{At: e.At.UTC().Format("2006-01-02T15:04:05Z"), Type: string(e.Type), Detail: describeEvent(e)})
 		}
+		if out.Events, err = a.contactEvents(ctx, c.ID); err != nil {
+			return err
+		}
 		return a.printJSON(out)
 	}
 	printContact(a, c)
+	if err := printContactEvents(ctx, a, c.ID); err != nil {
+		return err
+	}
 	a.say("\nHistory:")
 	for _, e := range hist {
 		a.say("  %s  %-10s %s", a.when(e.At), e.Type, describeEvent(e))

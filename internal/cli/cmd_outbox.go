@@ -72,6 +72,9 @@ func runOutboxList(ctx context.Context, a *app, state string) error {
 	live := a.liveOwner()
 	inFlight := 0
 	for _, r := range rows {
+		if r.Channel == "letter" && r.State == contact.SendSending {
+			continue // a print batch being written: the next print pass settles it by itself
+		}
 		o := outboxJSON{ID: r.ID, Campaign: r.Campaign, Step: r.Step, Contact: r.Email, State: string(r.State),
 			MessageID: r.MessageID, Subject: r.Subject, Error: r.LastError, Updated: a.when(r.UpdatedAt)}
 		if r.InFlight(live) {

@@ -106,6 +106,15 @@ func (a *app) runtime(ctx context.Context, owner string) (*daemon.Runtime, error
 		}
 	}
 	rt.Sources = a.sources(ctx)
+	// The files are accepted: record their events now, so that an event
+	// whose time or place changed owes its update from this moment on.
+	if changed, err := d.SyncEvents(ctx, camps); err != nil {
+		a.log.Warn("event_sync_failed", "error", err.Error())
+	} else {
+		for _, e := range changed {
+			a.log.Info("event_update_due", "campaign", e.Campaign, "step", e.Step, "sequence", e.Sequence)
+		}
+	}
 	return rt, nil
 }
 

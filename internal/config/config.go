@@ -25,6 +25,7 @@ type Config struct {
 	Inbox     InboxConf `toml:"inbox"`
 	Letters   Letters   `toml:"letters"`
 	OAuth     OAuth     `toml:"oauth"`
+	Events    Events    `toml:"events"`
 
 	// Path is the config file; Dir its directory, against which relative
 	// paths are resolved.
@@ -163,6 +164,15 @@ type Paths struct {
 // InboxConf tunes classification effects.
 type InboxConf struct {
 	MatchDomain *bool `toml:"match_domain"` // a reply from a colleague at the same domain counts; default true
+}
+
+// Events tunes what answers to invitations do.
+type Events struct {
+	// AcceptedStage is where a contact who accepts an invitation moves:
+	// "meeting" unless set; "" or "off" for nowhere.
+	AcceptedStage string `toml:"accepted_stage"`
+	// Accepted is AcceptedStage checked against the pipeline; "" for off.
+	Accepted contact.Stage `toml:"-"`
 }
 
 // Source is a spreadsheet the daemon re-imports when it changes.

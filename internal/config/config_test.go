@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,4 +189,25 @@ func TestAnExplicitZeroIsKeptExactly(t *testing.T) {
 			t.Errorf("poll = 0s: %v", err)
 		}
 	})
+}
+
+func TestAcceptedStage(t *testing.T) {
+	c, err := Load(write(t, example(t), 0o644))
+	if err != nil || c.Events.Accepted != "meeting" {
+		t.Fatalf("the example: %q %v", c.Events.Accepted, err)
+	}
+	off := strings.Replace(example(t), `accepted_stage = "meeting"`, `accepted_stage = "off"`, 1)
+	if c, err := Load(write(t, off, 0o644)); err != nil || c.Events.Accepted != "" {
+		t.Errorf("off: %q %v", c.Events.Accepted, err)
+	}
+	bad := strings.Replace(example(t), `accepted_stage = "meeting"`, `accepted_stage = "coffee"`, 1)
+	line := 1 + strings.Count(bad[:strings.Index(bad, "accepted_stage")], "\n")
+	_, err = Load(write(t, bad, 0o644))
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d: events.accepted_stage", line)) || !strings.Contains(err.Error(), "coffee") {
+		t.Errorf("an unknown stage: %v", err)
+	}
+	side := strings.Replace(example(t), `accepted_stage = "meeting"`, `accepted_stage = "bounced"`, 1)
+	if _, err := Load(write(t, side, 0o644)); err == nil || !strings.Contains(err.Error(), "side stage") {
+		t.Errorf("a side stage: %v", err)
+	}
 }

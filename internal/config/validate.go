@@ -94,6 +94,7 @@ func (c *Config) validate() error {
 	c.validateStages(p)
 	c.validateMisc(p)
 	c.validateLetters(p)
+	c.validateEvents(p)
 	if err := c.checkFileMode(); err != nil {
 		p.list = append(p.list, err)
 	}
@@ -284,4 +285,28 @@ func (c *Config) checkFileMode() error {
 			c.Path, fi.Mode().Perm(), c.Path)
 	}
 	return nil
+}
+
+// validateEvents checks [events]. Left out, accepted_stage is "meeting"
+// when the pipeline has that stage (and off when a custom one does not).
+func (c *Config) validateEvents(p *problems) {
+	v := strings.TrimSpace(c.Events.AcceptedStage)
+	if !c.file.Defined("events.accepted_stage") {
+		if c.Pipeline.Valid(contact.StageMeeting) {
+			c.Events.Accepted = contact.StageMeeting
+		}
+		return
+	}
+	if v == "" || strings.EqualFold(v, "off") {
+		return
+	}
+	st, err := c.Pipeline.Parse(v)
+	switch {
+	case err != nil:
+		p.add("events.accepted_stage", "%v (or \"off\": an accept moves nobody)", err)
+	case c.Pipeline.Suppressed(st) || !slices.Contains(c.Pipeline.Main, st):
+		p.add("events.accepted_stage", "%q is a side stage; give a stage of the pipeline (%s) or \"off\"", v, strings.Join(stageNames(c.Pipeline.Main), ", "))
+	default:
+		c.Events.Accepted = st
+	}
 }

@@ -55,6 +55,17 @@ func Facts(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.
 	return out, nil
 }
 
+// facts is Facts with each contact's invitations, and the state of the
+// campaign's events, for Plan.
+func (d *Dispatcher) facts(ctx context.Context, c *campaign.Campaign, now time.Time) ([]campaign.Facts, map[string]campaign.EventState, error) {
+	facts, err := Facts(ctx, d.o.Store, c, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	events, err := d.eventFacts(ctx, c, facts, c.Round(now))
+	return facts, events, err
+}
+
 // audienceFilter narrows the contacts read from the store by kind and tag
 // (cheap, indexed); Plan applies the whole audience rule.
 func audienceFilter(c *campaign.Campaign) store.Filter {

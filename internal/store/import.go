@@ -28,11 +28,7 @@ type ImportMeta struct {
 	// Overwrite lets this file replace values of contacts that came from
 	// another file (see contact.MergeOptions).
 	Overwrite bool
-	// Provided is ignored: it named the fields a file had columns for, when
-	// a blank cell could clear them. Kept until its last caller (a
-	// dispatch test) is gone.
-	Provided []string
-	DryRun   bool // do everything, then roll back
+	DryRun    bool // do everything, then roll back
 	// Unit is what the file's rows are called in the contacts' history:
 	// "card" for a vCard file; "" means "row".
 	Unit string
