@@ -157,6 +157,11 @@ func (s *vcardSource) cells(card vcard.Card) []string {
 	if v[vcTitle] == "" && leadingTitles[wordKey(v[vcJobTitle])] {
 		v[vcTitle] = v[vcJobTitle] // TITLE:Pastor is how he is greeted
 	}
+	for i := range v {
+		if i != vcNotes {
+			v[i] = oneLine(v[i]) // an address book lets a name or title run over lines; a letter may not
+		}
+	}
 	return v
 }
 

@@ -110,8 +110,8 @@ func TestVCardExports(t *testing.T) {
 }
 
 func TestVCard4(t *testing.T) {
-	p := writeFile(t, "contacts.vcf", []byte("BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Riverside Counseling Center\r\n"+
-		"EMAIL;PREF=2:intake@riverside.test\r\nEMAIL;PREF=1:director@riverside.test\r\n"+
+	p := writeFile(t, "contacts.vcf", []byte("BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Riverside\r\nORG:Riverside\\nCounseling Center\r\n"+
+		"EMAIL;PREF=2:intake@riverside.test\r\nEMAIL;PREF=1:mailto:director@riverside.test\r\n"+
 		"TEL;VALUE=uri;TYPE=\"work,voice\":tel:+1-217-555-0120;ext=4\r\n"+
 		"ADR;TYPE=work;LABEL=\"9 River Rd\\nSpringfield, IL 62701\":;;9 River Rd;Springfield;IL;62701;\r\nEND:VCARD\r\n"))
 	res := readAll(t, p, Options{})

@@ -77,17 +77,27 @@ func emailCells(card vcard.Card, v []string) {
 	if key == nil {
 		return
 	}
-	v[vcEmail] = strings.TrimSpace(unescape(key.Value))
+	v[vcEmail] = emailValue(key.Value)
 	seen := map[string]bool{strings.ToLower(v[vcEmail]): true}
 	var others []string
 	for _, f := range fields {
-		e := strings.TrimSpace(unescape(f.Value))
+		e := emailValue(f.Value)
 		if e != "" && !seen[strings.ToLower(e)] {
 			seen[strings.ToLower(e)] = true
 			others = append(others, e)
 		}
 	}
 	v[vcOtherEmails] = strings.Join(others, ", ")
+}
+
+// emailValue strips the "mailto:" some vCard 4.0 writers put before an
+// address.
+func emailValue(s string) string {
+	s = strings.TrimSpace(unescape(s))
+	if len(s) > 7 && strings.EqualFold(s[:7], "mailto:") {
+		s = s[7:]
+	}
+	return s
 }
 
 // phoneCells: the preferred number, else the first work number, else the first
