@@ -13,6 +13,11 @@
 // and it refuses, before reading them, sheets whose rows would make it go
 // through tens of millions of empty cells (shapescan.go).
 //
+// It also reads contacts exports in vCard (.vcf: Outlook's 2.1, Apple's and
+// Google's 3.0, and 4.0) as rows of fixed columns, one card a row, so that
+// cards meet the same checks and rules (vcard.go); go-vcard parses the
+// cards after a pre-pass for what it does not read (vcardscan.go).
+//
 // It does not own storage: the import orchestration that streams a Reader's
 // rows into a store transaction lives beside it in import.go. sheet imports
 // contact (and store only from that orchestration); it must not import cli,
