@@ -40,13 +40,13 @@ func scanContact(row scanner) (*contact.Contact, error) {
 
 // Contact returns the contact with the given ID.
 func (s *Store) Contact(ctx context.Context, id int64) (*contact.Contact, error) {
-	return s.contactWhere(ctx, s.db, "id = ?", id)
+	return s.contactWhere(ctx, preparedDB{s}, "id = ?", id)
 }
 
 // ContactByEmail returns the contact with the given address, compared
 // without regard to case.
 func (s *Store) ContactByEmail(ctx context.Context, email string) (*contact.Contact, error) {
-	return s.contactWhere(ctx, s.db, "email = ?", email)
+	return s.contactWhere(ctx, preparedDB{s}, "email = ?", email)
 }
 
 // FindContact resolves what a user typed on the command line: a numeric ID

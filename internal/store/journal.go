@@ -145,7 +145,7 @@ func (s *Store) reclaim(ctx context.Context, tx *txn, k SendKey, p Pending, now 
 
 // Send returns a journal row by ID.
 func (s *Store) Send(ctx context.Context, id int64) (*contact.Send, error) {
-	sd, err := scanSend(s.db.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE id = ?", id))
+	sd, err := scanSend(preparedDB{s}.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -155,7 +155,7 @@ func (s *Store) Send(ctx context.Context, id int64) (*contact.Send, error) {
 // SendByMessageID finds the journal row of one of our messages.
 func (s *Store) SendByMessageID(ctx context.Context, messageID string) (*contact.Send, error) {
 	id := strings.Trim(strings.TrimSpace(messageID), "<>")
-	sd, err := scanSend(s.db.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE message_id = ? LIMIT 1", id))
+	sd, err := scanSend(preparedDB{s}.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE message_id = ? LIMIT 1", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

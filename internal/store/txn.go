@@ -89,3 +89,34 @@ func (s *Store) closeStmts() {
 	}
 	s.stmts.m = nil
 }
+
+// preparedDB is the database outside a transaction, with each statement
+// prepared once per store: for the reads that run once per message or
+// per note (a contact by address, a note by Message-ID). Only fixed query
+// texts go through it; a query built with a varying number of
+// placeholders would fill the cache.
+type preparedDB struct{ s *Store }
+
+func (p preparedDB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := p.s.prepared(ctx, query)
+	if err != nil {
+		return p.s.db.QueryRowContext(ctx, query, args...) // reports the error when scanned
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (p preparedDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := p.s.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (p preparedDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := p.s.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
