@@ -21,6 +21,10 @@ const (
 	EventNote      EventType = "note"
 	EventReferral  EventType = "referral"
 	EventPrinted   EventType = "printed"
+	// EventLogged is an interaction the user recorded themselves (`contacts
+	// log`): a visit, a call, cookies dropped off. It counts as being in
+	// touch.
+	EventLogged EventType = "logged"
 )
 
 // Event is one line of a contact's history. Stage moves fill From and To;

@@ -34,6 +34,8 @@ type Store struct {
 	// Pipeline decides which automatic stage moves are allowed.
 	Pipeline contact.Pipeline
 	stmts    stmts
+	// suppression is the key of the suppression list's hashes, read once.
+	suppression suppressionKey
 }
 
 // Options tune Open. A nil *Options means the defaults.
