@@ -23,6 +23,9 @@ type Facts struct {
 	// date it asked us to wait until.
 	AutoRepliedAt time.Time
 	HoldUntil     time.Time
+	// DueForTouch: the contact is due for a keep-in-touch note (see
+	// Audience.DueForTouch); gathered only for such audiences.
+	DueForTouch bool
 }
 
 // Options are the circumstances of one plan.
@@ -140,7 +143,7 @@ func (c *Campaign) planOne(f *Facts, o Options) (Item, bool) {
 	it := Item{Contact: ct}
 	first := c.firstSend(f)
 	if first == nil && len(f.Sends) == 0 {
-		if !c.Audience.Admits(ct) {
+		if !c.Audience.Admits(ct) || c.Audience.DueForTouch && !f.DueForTouch {
 			return it, false
 		}
 	} else if !c.Audience.Matches(ct) {

@@ -25,6 +25,8 @@ type Config struct {
 	Inbox     InboxConf `toml:"inbox"`
 	Letters   Letters   `toml:"letters"`
 	OAuth     OAuth     `toml:"oauth"`
+	// KeepInTouch is [keep_in_touch]; its Rules are filled by Load.
+	KeepInTouch KeepInTouch `toml:"keep_in_touch"`
 
 	// Path is the config file; Dir its directory, against which relative
 	// paths are resolved.

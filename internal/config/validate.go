@@ -93,6 +93,7 @@ func (c *Config) validate() error {
 	c.validateStages(p)
 	c.validateMisc(p)
 	c.validateLetters(p)
+	c.validateKeepInTouch(p)
 	if err := c.checkFileMode(); err != nil {
 		p.list = append(p.list, err)
 	}
