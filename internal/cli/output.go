@@ -31,11 +31,7 @@ func (a *app) when(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	loc := time.Local
-	if a.cfg != nil && a.cfg.Location != nil {
-		loc = a.cfg.Location
-	}
-	return t.In(loc).Format("2006-01-02 15:04")
+	return t.In(a.loc()).Format("2006-01-02 15:04")
 }
 
 // plural writes "1 contact", "3 contacts".

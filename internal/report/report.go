@@ -145,7 +145,7 @@ func Build(d *store.ReportData, touches []store.TouchItem, o Options) *Report {
 	if o.Location == nil {
 		o.Location = time.Local
 	}
-	r := &Report{GeneratedAt: o.Now, Stages: map[string]int{}, loc: o.Location, Campaigns: []Campaign{},
+	r := &Report{GeneratedAt: o.Now.UTC().Truncate(time.Second), Stages: map[string]int{}, loc: o.Location, Campaigns: []Campaign{},
 		Referrals: []Source{}, ByKind: []KindRow{}, ByCampaign: []CampaignRefs{}, ByMonth: []MonthRow{},
 		NewSources: NewSources{ByCampaign: []SourceWin{}}, Due: []Due{}}
 	if !o.Since.IsZero() {

@@ -55,13 +55,17 @@ func (r *Report) pipelineSection() Section {
 
 func (r *Report) campaignSection() Section {
 	s := Section{Sheet: "Campaigns", Title: "Campaigns",
-		Note:  "notes that went out in the period, and what came of them (whenever the answer came)",
+		Note:  "notes that went out in the period, and what came of them, whenever the answer came",
 		Empty: "No campaign has sent anything yet.",
 		Header: []string{"CAMPAIGN", "STEP", "SENT", "REPLIED", "REPLY RATE", "MEDIAN TIME TO REPLY",
 			"BOUNCED", "OUT OF OFFICE", "OPTED OUT", "FAILED"}}
 	for _, c := range r.Campaigns {
 		for _, st := range c.Steps {
-			s.Rows = append(s.Rows, []any{c.Name, st.ID, st.Sent, st.Replied, Percent(st.ReplyRate),
+			var rate any = "—"
+			if st.Sent > 0 {
+				rate = Percent(st.ReplyRate)
+			}
+			s.Rows = append(s.Rows, []any{c.Name, st.ID, st.Sent, st.Replied, rate,
 				hoursOf(st.MedianHoursToReply), st.Bounced, st.AutoReplied, st.OptedOut, st.Failed})
 		}
 	}
@@ -120,15 +124,12 @@ func (r *Report) newSourceSection() Section {
 	for _, w := range r.NewSources.ByCampaign {
 		s.Rows = append(s.Rows, []any{orNone(w.Campaign, "(no campaign)"), w.Sources, Percent(w.Share)})
 	}
-	if r.NewSources.Total > 0 {
-		s.Rows = append(s.Rows, []any{"median days from first note to first referral", med, ""})
-	}
 	return s
 }
 
 func (r *Report) dueSection() Section {
 	s := Section{Sheet: "Due for a touch", Title: fmt.Sprintf("Due for a touch: %d", len(r.Due)),
-		Note:   "contacts you keep in touch with ([keep_in_touch]) whose last note, reply, visit or referral is older than their interval",
+		Note:   "contacts you keep in touch with, by [keep_in_touch], whose last note, reply, visit or referral is older than their interval",
 		Empty:  "Nobody is due: everyone you keep in touch with has heard from you recently.",
 		Header: []string{"NAME", "ORGANIZATION", "KIND", "STAGE", "EVERY", "LAST INTERACTION", "WHAT", "EMAIL"}}
 	for _, d := range r.Due {
