@@ -20,7 +20,9 @@ or referral is older than their interval, the longest out of touch first.
 Record a visit with ` + "`rapport contacts log EMAIL \"dropped off cookies\"`" + `; a
 campaign with due_for_touch = true in its [audience] writes only to them.`,
 		example: "rapport touch\nrapport touch --all --json",
-		setup:   func(fs *flag.FlagSet) { fs.BoolVar(&all, "all", false, "also list those not due yet, with when they will be") },
+		setup: func(fs *flag.FlagSet) {
+			fs.BoolVar(&all, "all", false, "also list those not due yet, with when they will be")
+		},
 		run: func(ctx context.Context, a *app, args []string) error {
 			if err := wantArgs(args, 0, 0, ""); err != nil {
 				return err

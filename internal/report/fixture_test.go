@@ -158,8 +158,8 @@ func (p *practice) quarter() {
 	p.send("intro-physicians", "intro", "pastor1", "2026-01-05 15:00", false)
 	p.send("intro-therapists", "intro", "pastor2", "2025-12-20 15:00", false) // before the quarter
 	p.mail("doc2", a2, "auto-reply", "2026-01-05 16:00", "")
-	p.mail("doc1", a1, "reply", "2026-01-06 15:00", contact.StageReplied)      // 24 hours
-	p.mail("pastor1", 0, "reply", "2026-01-08 15:00", contact.StageReplied)    // 72 hours, by address
+	p.mail("doc1", a1, "reply", "2026-01-06 15:00", contact.StageReplied)   // 24 hours
+	p.mail("pastor1", 0, "reply", "2026-01-08 15:00", contact.StageReplied) // 72 hours, by address
 	f2 := p.send("intro-physicians", "follow-up", "doc2", "2026-01-15 15:00", false)
 	f3 := p.send("intro-physicians", "follow-up", "doc3", "2026-01-15 15:00", false)
 	p.mail("doc2", f2, "bounce", "2026-01-15 16:00", contact.StageBounced)
