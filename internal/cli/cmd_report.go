@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"rapport/internal/report"
+	"rapport/internal/store"
 )
 
 func cmdReport() *command {
@@ -61,15 +62,11 @@ func runReport(ctx context.Context, a *app, since, until, xlsx string) error {
 		}
 		o.Campaigns = append(o.Campaigns, cs)
 	}
-	data, err := st.ReportData(ctx)
+	data, err := st.ReportData(ctx, store.ReportQuery{Since: o.Since, Rules: &a.cfg.KeepInTouch.Rules, Now: o.Now})
 	if err != nil {
 		return err
 	}
-	touches, err := st.Touches(ctx, &a.cfg.KeepInTouch.Rules, o.Now)
-	if err != nil {
-		return err
-	}
-	r := report.Build(data, touches, o)
+	r := report.Build(data, o)
 	if xlsx != "" {
 		if err := writeWorkbook(r, xlsx); err != nil {
 			return err

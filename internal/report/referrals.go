@@ -23,10 +23,8 @@ type history struct {
 
 func newHistory(d *store.ReportData) history {
 	h := history{first: map[int64]reach{}, firstRef: map[int64]string{}}
-	for _, sd := range d.Sends { // oldest first
-		if _, ok := h.first[sd.ContactID]; !ok && sd.State != contact.SendFailed {
-			h.first[sd.ContactID] = reach{at: sd.At, campaign: sd.Campaign}
-		}
+	for id, f := range d.FirstNotes {
+		h.first[id] = reach{at: f.At, campaign: f.Campaign}
 	}
 	for _, rf := range d.Referrals {
 		if day, ok := h.firstRef[rf.ContactID]; !ok || refDay(rf) < day {

@@ -139,9 +139,9 @@ type Due struct {
 	LastWhat        string     `json:"last_what"`
 }
 
-// Build computes the report. touches is the keep-in-touch list at
-// o.Now (store.Touches); only those due are reported.
-func Build(d *store.ReportData, touches []store.TouchItem, o Options) *Report {
+// Build computes the report from d, read at o.Now (its keep-in-touch list:
+// only those due are reported).
+func Build(d *store.ReportData, o Options) *Report {
 	if o.Location == nil {
 		o.Location = time.Local
 	}
@@ -157,7 +157,7 @@ func Build(d *store.ReportData, touches []store.TouchItem, o Options) *Report {
 	r.stages(d, o)
 	r.campaigns(d, o)
 	r.referrals(d, o)
-	r.due(touches)
+	r.due(d.Touches)
 	return r
 }
 

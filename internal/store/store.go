@@ -65,6 +65,10 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// Reads run side by side (a plan, a report): keep their connections,
+	// with their page caches and parsed schema, instead of database/sql's
+	// default of two idle ones and a fresh connection for every third.
+	db.SetMaxIdleConns(8)
 	s := &Store{db: db, path: path, clock: time.Now, Pipeline: contact.DefaultPipeline()}
 	if opts != nil && opts.Now != nil {
 		s.clock = opts.Now
