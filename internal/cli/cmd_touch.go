@@ -3,8 +3,7 @@ package cli
 import (
 	"context"
 	"flag"
-	"time"
-
+	"rapport/internal/report"
 	"rapport/internal/store"
 )
 
@@ -32,21 +31,6 @@ campaign with due_for_touch = true in its [audience] writes only to them.`,
 	}
 }
 
-type touchJSON struct {
-	ContactID       int64   `json:"contact_id"`
-	Email           string  `json:"email"`
-	Name            string  `json:"name"`
-	Organization    string  `json:"organization"`
-	Kind            string  `json:"kind"`
-	Stage           string  `json:"stage"`
-	Every           string  `json:"every"`
-	Rule            string  `json:"rule"`
-	LastInteraction *string `json:"last_interaction"`
-	LastWhat        string  `json:"last_what"`
-	DueAt           string  `json:"due_at"`
-	Due             bool    `json:"due"`
-}
-
 func runTouch(ctx context.Context, a *app, all bool) error {
 	st, err := a.store(ctx)
 	if err != nil {
@@ -67,26 +51,10 @@ func runTouch(ctx context.Context, a *app, all bool) error {
 		}
 	}
 	if a.json {
-		return a.printJSON(touchesJSON(shown))
+		return a.printJSON(report.TouchList(shown))
 	}
 	printTouches(a, shown, len(items))
 	return nil
-}
-
-func touchesJSON(items []store.TouchItem) []touchJSON {
-	out := make([]touchJSON, 0, len(items))
-	for _, it := range items {
-		c := it.Contact
-		j := touchJSON{ContactID: c.ID, Email: c.Email, Name: c.Label(), Organization: c.Organization, Kind: c.Kind,
-			Stage: string(c.Stage), Every: it.Interval.String(), Rule: it.Rule, LastWhat: it.LastWhat,
-			DueAt: it.DueAt.UTC().Format(time.RFC3339), Due: it.Due}
-		if !it.Last.IsZero() {
-			s := it.Last.UTC().Format(time.RFC3339)
-			j.LastInteraction = &s
-		}
-		out = append(out, j)
-	}
-	return out
 }
 
 func printTouches(a *app, items []store.TouchItem, kept int) {

@@ -125,7 +125,8 @@ type SourceWin struct {
 	Share    float64 `json:"share"` // 0..1
 }
 
-// Due is a contact due for a keep-in-touch note or visit.
+// Due is a contact kept in touch with: due for a note or visit, or when
+// it will be.
 type Due struct {
 	ContactID       int64      `json:"contact_id"`
 	Email           string     `json:"email"`
@@ -137,6 +138,25 @@ type Due struct {
 	Rule            string     `json:"rule"`  // "kind physician", "tag close-colleague"
 	LastInteraction *time.Time `json:"last_interaction"`
 	LastWhat        string     `json:"last_what"`
+	DueAt           time.Time  `json:"due_at"`
+	Due             bool       `json:"due"`
+}
+
+// TouchList turns the keep-in-touch list into what the report (and
+// `rapport touch`) show.
+func TouchList(items []store.TouchItem) []Due {
+	out := make([]Due, 0, len(items))
+	for _, t := range items {
+		c := t.Contact
+		d := Due{ContactID: c.ID, Email: c.Email, Name: c.Label(), Organization: c.Organization, Kind: c.Kind,
+			Stage: string(c.Stage), Every: t.Interval.String(), Rule: t.Rule, LastWhat: t.LastWhat, DueAt: t.DueAt, Due: t.Due}
+		if !t.Last.IsZero() {
+			last := t.Last
+			d.LastInteraction = &last
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // Build computes the report from d, read at o.Now (its keep-in-touch list:
@@ -175,18 +195,10 @@ func (r *Report) stages(d *store.ReportData, o Options) {
 }
 
 func (r *Report) due(touches []store.TouchItem) {
-	for _, t := range touches {
-		if !t.Due {
-			continue
+	for _, d := range TouchList(touches) {
+		if d.Due {
+			r.Due = append(r.Due, d)
 		}
-		c := t.Contact
-		d := Due{ContactID: c.ID, Email: c.Email, Name: c.Label(), Organization: c.Organization, Kind: c.Kind,
-			Stage: string(c.Stage), Every: t.Interval.String(), Rule: t.Rule, LastWhat: t.LastWhat}
-		if !t.Last.IsZero() {
-			last := t.Last
-			d.LastInteraction = &last
-		}
-		r.Due = append(r.Due, d)
 	}
 }
 
