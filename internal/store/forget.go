@@ -71,7 +71,13 @@ func (s *Store) suppressed(ctx context.Context, q querier, c *contact.Contact) (
 // forgotten comes back as do-not-contact, so no note is ever planned for
 // them, and the history says why.
 func (s *Store) honourSuppression(ctx context.Context, q querier, c *contact.Contact) error {
-	found, err := s.suppressed(ctx, q, c)
+	var found bool
+	var err error
+	if sc, ok := q.(*stmtCache); ok {
+		found, err = s.suppressedInImport(ctx, sc, c)
+	} else {
+		found, err = s.suppressed(ctx, q, c)
+	}
 	if err != nil || !found {
 		return err
 	}
@@ -82,6 +88,30 @@ func (s *Store) honourSuppression(ctx context.Context, q querier, c *contact.Con
 	c.Stage = contact.StageDoNotContact
 	return s.insertEvent(ctx, q, contact.Event{ContactID: c.ID, Type: contact.EventStage, From: from, To: c.Stage, Auto: true,
 		At: c.CreatedAt, Detail: "you had asked rapport to forget this person (`contacts forget`); kept as do-not-contact"})
+}
+
+// suppressedInImport checks c against the list read once per import: an
+// import of 100,000 rows into a store that has forgotten nobody costs one
+// query, not 100,000 hashes and lookups.
+func (s *Store) suppressedInImport(ctx context.Context, sc *stmtCache, c *contact.Contact) (bool, error) {
+	if sc.suppressed == nil {
+		list, err := queryAll(ctx, sc.tx, func(r scanner) (h string, err error) { return h, r.Scan(&h) }, "SELECT hash FROM suppressed")
+		if err != nil {
+			return false, wrapErr(err, "read the suppression list")
+		}
+		sc.suppressed = make(map[string]bool, len(list))
+		for _, h := range list {
+			sc.suppressed[h] = true
+		}
+	}
+	if len(sc.suppressed) == 0 {
+		return false, nil
+	}
+	key, err := s.suppressionKey(ctx, sc)
+	if err != nil {
+		return false, err
+	}
+	return sc.suppressed[suppressionHash(key, c)], nil
 }
 
 // Forget erases a contact: its fields, history, sends, referrals and

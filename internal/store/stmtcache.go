@@ -11,6 +11,9 @@ import (
 type stmtCache struct {
 	tx *sql.Tx
 	m  map[string]*sql.Stmt
+	// suppressed is the suppression list, read once: the transaction
+	// holds the write lock, so it cannot change under an import.
+	suppressed map[string]bool
 }
 
 func newStmtCache(tx *sql.Tx) *stmtCache { return &stmtCache{tx: tx, m: map[string]*sql.Stmt{}} }
