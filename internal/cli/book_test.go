@@ -101,8 +101,13 @@ func TestATherapistKeepsHerReferralBook(t *testing.T) {
 		}
 	})
 	t.Run("the report says who sent what, and who is due for cookies", func(t *testing.T) {
+		// Both became partners two years ago; only Dr. Alvarez's office
+		// got cookies since.
+		now := u.now
+		u.now = now.AddDate(-2, 0, 0)
 		u.run("contacts", "stage", "frontdesk@lakeside-obgyn.example", "partner")
 		u.run("contacts", "stage", "malvarez@elmpeds.example", "partner")
+		u.now = now
 		u.run("contacts", "log", "malvarez@elmpeds.example", "cookies", "--date", "2026-11-20")
 		var r struct {
 			Referrals []struct {

@@ -42,12 +42,21 @@ func (s *Store) AddContact(ctx context.Context, c *contact.Contact) error {
 	if c.Stage == "" {
 		c.Stage = contact.StageNew
 	}
+	want := c.Stage
 	err := s.tx(ctx, func(tx *txn) error {
 		created, err := s.insertContact(ctx, tx, c, "added by hand")
-		if err != nil || created {
+		switch {
+		case err != nil:
 			return err
+		case !created:
+			return s.existsError(ctx, tx, c, 0)
+		case c.Stage == want && want != contact.StageNew:
+			// Added straight into meeting: the user met them; the
+			// history (and keeping in touch) should know.
+			return s.insertEvent(ctx, tx, contact.Event{ContactID: c.ID, Type: contact.EventStage, From: contact.StageNew,
+				To: want, Detail: "added by hand"})
 		}
-		return s.existsError(ctx, tx, c, 0)
+		return nil
 	})
 	return wrapErr(err, "add contact")
 }

@@ -277,3 +277,31 @@ func TestBackupWhileAnotherWriterHoldsTheStore(t *testing.T) {
 		t.Errorf("overwriting when told: %v", err)
 	}
 }
+
+func TestTouchesCountWhatTheUserDid(t *testing.T) {
+	ctx := context.Background()
+	s, clk := openTest(t)
+	rules := &contact.TouchRules{Kinds: map[string]contact.Interval{"therapist": {Months: 6}}}
+	met := &contact.Contact{Email: "dana@riverbend.test", Kind: "therapist", Stage: contact.StageMeeting}
+	if err := s.AddContact(ctx, met); err != nil {
+		t.Fatal(err)
+	}
+	importRows(t, s, ImportMeta{File: "a.csv"}, contact.Contact{Email: "old@colleague.test", Kind: "therapist", Stage: contact.StagePartner})
+	items, err := s.Touches(ctx, rules, clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 || items[0].Contact.Email != "old@colleague.test" || !items[0].Due || items[0].LastWhat != "" {
+		t.Fatalf("items = %+v", items)
+	}
+	if items[1].Due || items[1].LastWhat != "you: moved to meeting" {
+		t.Errorf("the colleague just met: %+v", items[1])
+	}
+	clk.Add(200 * 24 * time.Hour)
+	old, _ := s.ContactByEmail(ctx, "old@colleague.test")
+	s.LogInteraction(ctx, old.ID, time.Time{}, "coffee")
+	items, _ = s.Touches(ctx, rules, clk.Now())
+	if !items[0].Due || items[0].Contact.Email != "dana@riverbend.test" || items[1].Due || items[1].LastWhat != "you: coffee" {
+		t.Errorf("after 200 days: %+v", items)
+	}
+}

@@ -68,7 +68,26 @@ func (s *Store) lastInteractions(ctx context.Context, ids map[int64]bool, scope 
 			})
 		})
 	}
+	if err == nil {
+		err = s.lastManualMove(ctx, ids, out)
+	}
 	return out, wrapErr(err, "read last interactions")
+}
+
+// lastManualMove adds the user's own stage moves along the pipeline: moving
+// someone to meeting says "we met".
+func (s *Store) lastManualMove(ctx context.Context, ids map[int64]bool, out interactions) error {
+	not := append([]contact.Stage{contact.StageNew}, s.Pipeline.Side...)
+	args := make([]any, len(not))
+	for i, st := range not {
+		args[i] = string(st)
+	}
+	return s.eachRow(ctx, `SELECT contact_id, max(at), '', to_stage FROM events WHERE type = 'stage' AND auto = 0
+		AND to_stage NOT IN (`+placeholders(len(not))+`) GROUP BY contact_id`, func(id int64, at time.Time, _, to string) {
+		if ids == nil || ids[id] {
+			out.add(id, at, func() string { return "you: moved to " + to })
+		}
+	}, args...)
 }
 
 // eachRow runs q and calls fn with each row's contact ID, time and two

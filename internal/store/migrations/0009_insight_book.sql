@@ -28,3 +28,6 @@ CREATE INDEX contacts_search_stale ON contacts(id) WHERE search IS NULL;
 -- The report's bounces and opt-outs are the automatic moves to those
 -- stages: a few rows among all the history.
 CREATE INDEX events_auto_moves ON events(contact_id) WHERE type = 'stage' AND auto = 1 AND to_stage IN ('bounced', 'opted-out');
+
+-- The user's own stage moves ("we met") count as being in touch.
+CREATE INDEX events_manual_moves ON events(contact_id, at) WHERE type = 'stage' AND auto = 0;
