@@ -63,7 +63,17 @@ type Step struct {
 	Before     *schedule.Delay
 	AfterEvent *schedule.Delay
 	Only       string
+	// Revision and Cancel mark the messages rapport adds about an invite
+	// step's event when it changes (see Updates): an update carrying
+	// SEQUENCE Revision, or the cancellation. Steps of the file have
+	// neither.
+	Revision int
+	Cancel   bool
 }
+
+// Added reports whether the step is an update or a cancellation rapport
+// added, not a step of the file.
+func (s *Step) Added() bool { return s.Revision > 0 || s.Cancel }
 
 // The answers a step about an event can be limited to (`only`).
 var OnlyValues = []string{"accepted", "declined", "tentative", "no-answer", "attended"}

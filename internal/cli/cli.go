@@ -96,7 +96,9 @@ func commands() []*command {
 		cmdTouch(), cmdReport(), cmdBackup(),
 		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
 		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
-		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLogin(),
+		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLettersBatches(), cmdLettersMailed(), cmdLogin(), cmdVersion(), cmdLog(),
+		cmdEventsList(), cmdEventsShow(), cmdEventsExport(), cmdEventsUpdate(), cmdEventsCancel(),
+		cmdEventsAttended(), cmdEventsAnswer(),
 		cmdDemo(),
 	}
 }
@@ -164,6 +166,13 @@ func (a *app) commandHelp(c *command, fs *flag.FlagSet) {
 }
 
 func (a *app) topLevel(cmds []*command, globals, rest []string) int {
+	if len(rest) > 0 && (rest[0] == "--version" || rest[0] == "-version") {
+		fmt.Fprintln(a.stdout, versionLine())
+		return exitOK
+	}
+	if len(rest) == 1 && a.group(cmds, rest[0]) {
+		return exitOK
+	}
 	if len(rest) == 0 || rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
 		if len(rest) > 1 {
 			if c, _ := findCommand(cmds, rest[1:]); c != nil {
@@ -179,6 +188,27 @@ func (a *app) topLevel(cmds []*command, globals, rest []string) int {
 	}
 	fmt.Fprintf(a.stderr, "rapport: unknown command %q\nRun `rapport help` for the list of commands.\n", strings.Join(rest, " "))
 	return exitUsage
+}
+
+// group lists the subcommands of a command group ("rapport contacts"),
+// if name is one.
+func (a *app) group(cmds []*command, name string) bool {
+	var sub []*command
+	for _, c := range cmds {
+		if strings.HasPrefix(c.name, name+" ") {
+			sub = append(sub, c)
+		}
+	}
+	if len(sub) == 0 {
+		return false
+	}
+	sort.SliceStable(sub, func(i, j int) bool { return sub[i].name < sub[j].name })
+	fmt.Fprintf(a.stdout, "rapport %s has these commands:\n\n", name)
+	for _, c := range sub {
+		fmt.Fprintf(a.stdout, "  %-22s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(a.stdout, "\nRun `rapport %s --help` for one's flags and an example.\n", sub[0].name)
+	return true
 }
 
 func (a *app) overview(cmds []*command) {
@@ -207,7 +237,18 @@ func (a *app) setupLog(daemon bool) {
 	case a.verbose:
 		level = slog.LevelDebug
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	// Log times are the user's local time with its offset, so a line of
+	// the daemon's log reads as the clock on the wall.
+	loc := time.Local
+	if c, err := config.Load(a.configPath); err == nil && c.Location != nil {
+		loc = c.Location
+	}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: func(groups []string, at slog.Attr) slog.Attr {
+		if at.Key == slog.TimeKey && len(groups) == 0 && at.Value.Kind() == slog.KindTime {
+			return slog.String(slog.TimeKey, at.Value.Time().In(loc).Format("2006-01-02T15:04:05-07:00"))
+		}
+		return at
+	}}
 	if a.isTTY() {
 		a.log = slog.New(slog.NewTextHandler(a.stderr, opts))
 	} else {

@@ -70,11 +70,11 @@ func runContactsAdd(ctx context.Context, a *app, vals, tags, sets []string, stag
 	c := &contact.Contact{}
 	var problems []string
 	for i, f := range addFlags {
-		if _, err := c.Set(f.field, vals[i], cfg.Contacts.Kinds); err != nil {
+		if _, err := c.Set(f.field, vals[i], cfg.Kinds()); err != nil {
 			problems = append(problems, "--"+f.flag+": "+err.Error())
 		}
 	}
-	problems = append(problems, applySets(c, sets, cfg.Contacts.Kinds)...)
+	problems = append(problems, applySets(c, sets, cfg.Kinds())...)
 	c.AddTags(tags)
 	if stage != "" {
 		if c.Stage, err = cfg.Pipeline.Parse(stage); err != nil {
@@ -101,7 +101,7 @@ func runContactsAdd(ctx context.Context, a *app, vals, tags, sets []string, stag
 }
 
 // applySets applies --set field=value in order and returns what was wrong.
-func applySets(c *contact.Contact, sets []string, kinds []string) (problems []string) {
+func applySets(c *contact.Contact, sets []string, kinds *contact.Kinds) (problems []string) {
 	for _, s := range sets {
 		field, value, err := contact.ParseAssignment(s)
 		if err == nil {
@@ -172,7 +172,7 @@ func runContactsEdit(ctx context.Context, a *app, ref string, sets []string) err
 			field, value, err := contact.ParseAssignment(s)
 			ch := ""
 			if err == nil {
-				ch, err = c.Set(field, value, cfg.Contacts.Kinds)
+				ch, err = c.Set(field, value, cfg.Kinds())
 			}
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("--set %q: %v", s, err))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -67,6 +68,10 @@ func runCampaignsList(ctx context.Context, a *app, args []string) error {
 	for _, c := range out {
 		var steps []string
 		for _, s := range c.Steps {
+			if n := s.Counts["printed"]; n > 0 { // a letter step
+				steps = append(steps, fmt.Sprintf("%s: %d printed", s.ID, n))
+				continue
+			}
 			steps = append(steps, fmt.Sprintf("%s: %d sent", s.ID, s.Counts["sent"]))
 		}
 		rows = append(rows, []string{c.Name, c.State, c.NextTick, strings.Join(steps, ", ")})
@@ -113,7 +118,9 @@ func cmdCampaignsPlan() *command {
 		args:    "NAME [--at TIME]",
 		summary: "who is due for which step now, and for everyone else why not",
 		example: "rapport campaigns plan intro-physicians\nrapport campaigns plan intro-physicians --at '2026-12-01 09:30'",
-		setup:   func(fs *flag.FlagSet) { fs.StringVar(&at, "at", "", "plan as of this local time (YYYY-MM-DD HH:MM)") },
+		setup: func(fs *flag.FlagSet) {
+			fs.StringVar(&at, "at", "", "plan as of this local time: 2026-12-01 09:30, 2026-12-01T09:30, or 2026-12-01 (09:00)")
+		},
 		run: func(ctx context.Context, a *app, args []string) error {
 			if err := wantArgs(args, 1, 1, "the campaign name"); err != nil {
 				return err
@@ -139,8 +146,8 @@ func runPlan(ctx context.Context, a *app, name, at string) error {
 	}
 	t := a.env.Now()
 	if at != "" {
-		if t, err = time.ParseInLocation("2006-01-02 15:04", at, c.Location); err != nil {
-			return usagef("--at %q is not a time like 2026-12-01 09:30", at)
+		if t, err = parseLocalTime(at, c.Location, 9); err != nil {
+			return usagef("--at: %v (a date alone means 09:00)", err)
 		}
 	}
 	d, done, err := a.dispatcher(ctx, nil)
@@ -154,7 +161,9 @@ func runPlan(ctx context.Context, a *app, name, at string) error {
 	}
 	out := make([]planJSON, 0, len(items))
 	due := 0
+	people := map[int64]bool{}
 	for _, it := range items {
+		people[it.Contact.ID] = true
 		pj := planJSON{Contact: label(it.Contact), Due: it.Due, Reason: it.Reason, Code: string(it.Code)}
 		if it.Step != nil {
 			pj.Step = it.Step.ID
@@ -179,7 +188,7 @@ func runPlan(ctx context.Context, a *app, name, at string) error {
 		rows = append(rows, []string{p.Contact, p.Step, mark, p.Reason})
 	}
 	a.table([]string{"CONTACT", "STEP", "DUE", "WHY"}, rows)
-	a.say("%s due of %s, as of %s", plural(due, "note"), plural(len(out), "contact"), t.In(c.Location).Format("Mon 2006-01-02 15:04 MST"))
+	a.say("%s due of %s, as of %s", plural(due, "note"), plural(len(people), "contact"), t.In(c.Location).Format("Mon 2006-01-02 15:04 MST"))
 	return nil
 }
 
@@ -192,20 +201,38 @@ func label(c *contact.Contact) string {
 
 func cmdCampaignsPreview() *command {
 	var who, step string
+	var html, raw bool
 	return &command{
 		name:    "campaigns preview",
-		args:    "NAME [--contact EMAIL] [--step ID]",
-		summary: "the exact message that would go out: headers, text part, HTML part, attachments",
-		example: "rapport campaigns preview intro-physicians --contact lee@elmpediatrics.example",
+		args:    "NAME [--contact EMAIL] [--step ID] [--html | --raw]",
+		summary: "the note as the recipient will see it: who it is from, the subject, the text",
+		help: `Shows the note a step would send to a contact now: the headers as a mail
+program shows them, the text part, and what else it carries (the HTML part,
+attachments). --html prints the HTML part; --raw prints the exact message
+that would go to the server (MIME, encoded).`,
+		example: "rapport campaigns preview intro-physicians --contact lee@elmpediatrics.example\n" +
+			"rapport campaigns preview intro-physicians --html > note.html",
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVar(&who, "contact", "", "the contact (default: the first of the audience)")
 			fs.StringVar(&step, "step", "", "the step (default: the first)")
+			fs.BoolVar(&html, "html", false, "print the HTML part")
+			fs.BoolVar(&raw, "raw", false, "print the exact message, MIME and all")
 		},
 		run: func(ctx context.Context, a *app, args []string) error {
 			if err := wantArgs(args, 1, 1, "the campaign name"); err != nil {
 				return err
 			}
-			return runPreview(ctx, a, args[0], who, step, "")
+			if html && raw {
+				return usagef("--html and --raw: choose one")
+			}
+			mode := previewText
+			switch {
+			case html:
+				mode = previewHTML
+			case raw:
+				mode = previewRaw
+			}
+			return runPreview(ctx, a, args[0], who, step, mode)
 		},
 	}
 }
@@ -272,8 +299,8 @@ func (a *app) compose(ctx context.Context, name, who, stepID, to string) (*compo
 	return &composed{camp: c, step: s, who: ct, msg: msg}, nil
 }
 
-func runPreview(ctx context.Context, a *app, name, who, stepID, to string) error {
-	n, err := a.compose(ctx, name, who, stepID, to)
+func runPreview(ctx context.Context, a *app, name, who, stepID string, mode previewMode) error {
+	n, err := a.compose(ctx, name, who, stepID, "")
 	if err != nil {
 		return err
 	}
@@ -282,11 +309,27 @@ func runPreview(ctx context.Context, a *app, name, who, stepID, to string) error
 	if err != nil {
 		return err
 	}
-	if a.json {
-		return a.printJSON(map[string]any{"campaign": c.Name, "step": s.ID, "contact": ct.Email, "message": string(raw)})
+	if mode == previewRaw {
+		if a.json {
+			return a.printJSON(map[string]any{"campaign": c.Name, "step": s.ID, "contact": ct.Email, "message": string(raw)})
+		}
+		_, err = a.stdout.Write(raw)
+		return err
 	}
-	_, err = a.stdout.Write(raw)
-	return err
+	v, err := readNote(raw)
+	if err != nil {
+		return err
+	}
+	if a.json {
+		return a.printJSON(map[string]any{"campaign": c.Name, "step": s.ID, "contact": ct.Email, "from": v.from, "to": v.to,
+			"reply_to": v.replyTo, "subject": v.subject, "text": v.text, "html": v.html, "attachments": nonNil(v.attachments)})
+	}
+	if mode == previewHTML {
+		_, err = io.WriteString(a.stdout, v.html)
+		return err
+	}
+	v.print(a.stdout, a.loc())
+	return nil
 }
 
 func cmdCampaignsTest() *command {
@@ -361,6 +404,9 @@ func runStart(ctx context.Context, a *app, name string) error {
 		return err
 	}
 	defer done()
+	if err := c.CheckEvents(a.env.Now()); err != nil {
+		return invalid(fmt.Errorf("campaign %s is not started (nothing was sent):\n%w", name, err))
+	}
 	problems, n, err := d.CheckCampaign(ctx, c)
 	if err != nil {
 		return err
@@ -377,13 +423,21 @@ func runStart(ctx context.Context, a *app, name string) error {
 		return err
 	}
 	a.say("campaign %s is started: %s in its audience; it runs %s (next %s).", c.Name, plural(n, "contact"),
-		c.Schedule, c.Schedule.Next(a.env.Now()).In(c.Location).Format("Mon 2006-01-02 15:04"))
-	shown := 0
+		c.Schedule.Describe(), a.day(c.Schedule.Next(a.env.Now())))
+	shown, more := 0, 0
 	for _, it := range items {
-		if it.Step != nil && (it.Due || it.Code == campaign.CodeWindow || it.Code == campaign.CodeCap) && shown < 10 {
-			a.say("  first: %-32s %s", label(it.Contact), it.Step.ID)
-			shown++
+		if it.Step == nil || !(it.Due || it.Code == campaign.CodeWindow || it.Code == campaign.CodeCap) {
+			continue
 		}
+		if shown == 10 {
+			more++
+			continue
+		}
+		a.say("  first: %-32s %s", label(it.Contact), it.Step.ID)
+		shown++
+	}
+	if more > 0 {
+		a.say("  … and %d more", more)
 	}
 	if a.json {
 		return a.printJSON(map[string]any{"campaign": c.Name, "state": store.CampaignActive, "audience": n})

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"rapport/internal/config"
 
 	"rapport/internal/imapconn"
 	"rapport/internal/render"
@@ -43,6 +44,7 @@ type checkReport struct {
 	Templates int      `json:"templates"`
 	Rendered  int      `json:"notes_rendered"`
 	Problems  []string `json:"problems"`
+	Warnings  []string `json:"warnings"`
 	Servers   []string `json:"servers"`
 }
 
@@ -51,12 +53,16 @@ func runCheck(ctx context.Context, a *app, offline bool) error {
 	if err != nil {
 		return err
 	}
-	rep := &checkReport{Config: cfg.Path, Problems: []string{}, Servers: []string{}}
+	rep := &checkReport{Config: cfg.Path, Problems: []string{}, Warnings: []string{}, Servers: []string{}}
+	if offline {
+		rep.Warnings = append(rep.Warnings, unsetPasswords(cfg)...)
+	}
 	tpls, errs := render.LoadAll(cfg.Resolve(cfg.Paths.Templates))
 	rep.Templates = len(tpls)
 	for _, e := range errs {
 		rep.Problems = append(rep.Problems, e.Error())
 	}
+	a.checkLetters(rep)
 	if err := a.checkCampaigns(ctx, rep); err != nil {
 		return err
 	}
@@ -196,10 +202,34 @@ func printCheck(a *app, rep *checkReport) {
 	for _, s := range rep.Servers {
 		a.say("server:    %s", s)
 	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(a.stderr, "warning:   %s\n", w)
+	}
 	for _, p := range rep.Problems {
 		fmt.Fprintf(a.stderr, "problem:   %s\n", p)
 	}
 	if rep.OK {
 		a.say("all good")
 	}
+}
+
+// unsetPasswords warns, without the network, about password variables the
+// config names that this shell does not have: the first `send` or `run`
+// would stop on them.
+func unsetPasswords(cfg *config.Config) []string {
+	var out []string
+	for _, s := range []struct {
+		section string
+		srv     config.Server
+	}{{"smtp", cfg.SMTP.Server}, {"imap", cfg.IMAP.Server}} {
+		env := s.srv.PasswordEnv
+		if s.srv.Host == "" || env == "" {
+			continue
+		}
+		if v, ok := os.LookupEnv(env); !ok || v == "" {
+			out = append(out, fmt.Sprintf("[%s] password_env: %s is not set in this shell; "+
+				"`export %s=…` (your app password) before `rapport send` or `rapport run`, or use password_cmd", s.section, env, env))
+		}
+	}
+	return out
 }

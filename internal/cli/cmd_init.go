@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"rapport/internal/config"
 
 	"rapport"
 )
@@ -76,6 +77,14 @@ func runInit(ctx context.Context, a *app, args []string, email, provider string)
 	})
 	if err != nil {
 		return err
+	}
+	// Every folder the new config names exists, empty ones included.
+	if cfg, err := config.Load(filepath.Join(dir, "rapport.toml")); err == nil {
+		for _, p := range []string{cfg.Paths.Templates, cfg.Paths.Campaigns, cfg.Paths.Letters, filepath.Dir(cfg.Store.Path)} {
+			if err := os.MkdirAll(cfg.Resolve(p), 0o755); err != nil {
+				return err
+			}
+		}
 	}
 	if a.json {
 		return a.printJSON(map[string][]string{"written": nonNil(wrote), "kept": nonNil(kept)})

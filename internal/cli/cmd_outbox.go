@@ -72,6 +72,9 @@ func runOutboxList(ctx context.Context, a *app, state string) error {
 	live := a.liveOwner()
 	inFlight := 0
 	for _, r := range rows {
+		if r.Channel == "letter" && r.State == contact.SendSending {
+			continue // a print batch being written: the next print pass settles it by itself
+		}
 		o := outboxJSON{ID: r.ID, Campaign: r.Campaign, Step: r.Step, Contact: r.Email, State: string(r.State),
 			MessageID: r.MessageID, Subject: r.Subject, Error: r.LastError, Updated: a.when(r.UpdatedAt)}
 		if r.InFlight(live) {
@@ -85,6 +88,14 @@ func runOutboxList(ctx context.Context, a *app, state string) error {
 	}
 	if a.json {
 		return a.printJSON(out)
+	}
+	if len(out) == 0 {
+		if state == "" {
+			a.say("No note waits for your decision: every note's outcome is known.")
+		} else {
+			a.say("No note is %s.", state)
+		}
+		return nil
 	}
 	var table [][]string
 	for _, o := range out {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -90,13 +89,5 @@ func writeWorkbook(r *report.Report, path string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := writeTemp(path, wb)
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
+	return writeFileAtomic(path, wb)
 }

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"time"
 
 	"rapport/internal/campaign"
+	"rapport/internal/contact"
 	"rapport/internal/daemon"
 	"rapport/internal/dispatch"
 	"rapport/internal/mailer"
@@ -75,12 +77,12 @@ func runSend(ctx context.Context, a *app, name string, o dispatch.TickOptions) e
 		return err
 	}
 	lock, err := daemon.AcquireWait(ctx, daemon.LockPath(st.Path()), daemon.RoleSend, a.env.Now, func(h daemon.Holder) {
-		a.note("%s is sending for this store; waiting for it to finish…", h)
+		a.note("%s is sending for this folder since %s; waiting for it to finish…", h, a.day(h.Since))
 	})
 	if errors.Is(err, daemon.ErrRunning) {
 		h, _ := daemon.Running(daemon.LockPath(st.Path()))
-		return fmt.Errorf("%s is running and sends for this store, one note at a time: campaign %s is active, "+
-			"so its due notes go out at its next tick (%s); `rapport status` shows what it is doing", h, c.Name, a.nextTick(c))
+		return fmt.Errorf("%s is running (since %s) and sends for this folder, one note at a time: campaign %s is active, "+
+			"so its due notes go out at its next tick (%s); `rapport status` shows what it is doing", h, a.day(h.Since), c.Name, a.nextTick(c))
 	}
 	if err != nil {
 		return err
@@ -116,7 +118,7 @@ func mustBeActive(ctx context.Context, st *store.Store, name string) error {
 
 // nextTick says when an active campaign's schedule next fires.
 func (a *app) nextTick(c *campaign.Campaign) string {
-	return c.Schedule.Next(a.env.Now()).In(c.Location).Format("Mon Jan 2 15:04")
+	return a.day(c.Schedule.Next(a.env.Now()))
 }
 
 // recovery is how a send settles what a crash left uncertain first.
@@ -132,6 +134,9 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 		s = rec.s
 	}
 	d, done, err := a.dispatcher(ctx, s)
+	if err != nil && s != nil {
+		return a.printOnly(ctx, c, s, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -139,41 +144,62 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 	if rec != nil {
 		a.recoverFirst(ctx, d, rec.sf)
 	}
+	letters, perr := a.printLetters(ctx, d, []*campaign.Campaign{c}, o.DryRun)
 	pr := a.sendProgress()
 	o.Progress = pr.update
 	rep, err := d.Tick(ctx, []*campaign.Campaign{c}, o)
 	pr.finish()
 	if rep != nil {
-		printTick(a, rep, o.DryRun)
+		a.printTick(rep, o.DryRun, letters)
+		if !o.DryRun {
+			a.recordManualSend(ctx, c.Name, rep, letters)
+		}
+	}
+	if err == nil && ctx.Err() != nil {
+		return ctx.Err() // Ctrl-C: said so, and not a success
 	}
 	if errors.Is(err, dispatch.ErrPaused) {
-		return fmt.Errorf("%w; fix the cause, then run `rapport check` (it resumes sending once the login works)", err)
+		err = fmt.Errorf("%w; fix the cause, then run `rapport check` (it resumes sending once the login works)", err)
 	}
-	return err
+	return errors.Join(perr, err)
 }
 
-func printTick(a *app, rep *dispatch.Report, dry bool) {
+func (a *app) printTick(rep *dispatch.Report, dry bool, letters *dispatch.PrintReport) {
+	results := append(printResults(letters), rep.Results...)
 	if a.json {
 		out := []sendJSON{}
-		for _, r := range rep.Results {
+		for _, r := range results {
 			out = append(out, sendJSON{Campaign: r.Campaign, Step: r.Step, Contact: label(r.Contact), State: string(r.State),
 				MessageID: r.MessageID, Reason: r.Reason})
 		}
-		j := map[string]any{"sent": rep.Sent, "deferred": rep.Deferred, "failed": rep.Failed, "unknown": rep.Unknown,
+		j := map[string]any{"problems": nonNil(rep.Problems), "sent": rep.Sent, "deferred": rep.Deferred, "failed": rep.Failed, "unknown": rep.Unknown,
 			"skipped": rep.Skipped, "due": rep.Due, "stopped": rep.Stopped, "left": rep.Left, "unrecorded": rep.Unrecorded, "results": out}
 		if !rep.NextAt.IsZero() {
 			j["next_at"] = rep.NextAt.Format(time.RFC3339)
+		}
+		if letters != nil {
+			batches := []batchJSON{}
+			for _, b := range letters.Batches {
+				batches = append(batches, a.batchJSON(b.Batch, ""))
+			}
+			j["printed"], j["print_batches"] = letters.Letters(), batches
 		}
 		a.printJSON(j)
 		return
 	}
 	var rows [][]string
-	for _, r := range rep.Results {
+	for _, r := range results {
 		state := string(r.State)
+		if r.State == contact.SendPrinted {
+			state = "letter" // written to a PDF; the user prints it
+		}
 		if state == "" {
 			state = "skipped"
-			if dry && r.Reason == "would be sent" {
+			switch {
+			case dry && r.Reason == "would be sent":
 				state, r.Reason = "would send", ""
+			case dry && r.Reason == "would be printed":
+				state, r.Reason = "would print", ""
 			}
 		}
 		rows = append(rows, []string{state, label(r.Contact), r.Campaign + "/" + r.Step, r.Reason})
@@ -181,11 +207,23 @@ func printTick(a *app, rep *dispatch.Report, dry bool) {
 	if len(rows) > 0 {
 		a.table([]string{"RESULT", "CONTACT", "NOTE", "DETAIL"}, rows)
 	}
-	if dry {
-		a.say("dry run: %s due; nothing was sent", plural(rep.Due, "note"))
+	for _, p := range rep.Problems {
+		fmt.Fprintf(a.stderr, "problem: %s\n", p)
+	}
+	if rep.Due == 0 && len(rep.Problems) == 0 && len(printResults(letters)) == 0 {
+		a.say("%s", a.nothingDue(rep))
 		return
 	}
-	a.say("%s", tickSummary(rep))
+	if dry {
+		due := plural(rep.Due, "note")
+		if letters != nil && len(letters.Would) > 0 {
+			due += " and " + plural(len(letters.Would), "letter")
+		}
+		a.say("dry run: %s due; nothing was sent or printed", due)
+		return
+	}
+	a.say("%s", tickSummary(rep, letters))
+	a.sayBatches(letters)
 	if rep.Stopped != "" && rep.Left > 0 {
 		a.say("%s not sent yet: %s. `rapport run` sends them on the campaign's schedule, or run `rapport send` again later.",
 			plural(rep.Left, "due note"), rep.Stopped)
@@ -204,14 +242,70 @@ func printTick(a *app, rep *dispatch.Report, dry bool) {
 	}
 }
 
-// tickSummary counts only what happened: "3 sent, 1 skipped".
-func tickSummary(rep *dispatch.Report) string {
+// nothingDue says why a tick had nothing to send, in the plan's words.
+func (a *app) nothingDue(rep *dispatch.Report) string {
+	words := []struct {
+		code campaign.Code
+		what string
+	}{
+		{campaign.CodeWindow, "due but outside the send window"},
+		{campaign.CodeWaiting, "waiting for their next step"},
+		{campaign.CodeCap, "waiting for the sending cap"},
+		{campaign.CodeReplied, "answered"},
+		{campaign.CodeAutoReply, "away (out-of-office)"},
+		{campaign.CodeOutbox, "waiting for your decision in `rapport outbox list`"},
+		{campaign.CodeSending, "being sent right now"},
+		{campaign.CodeBounced, "bounced"},
+		{campaign.CodeOptedOut, "opted out"},
+		{campaign.CodeStage, "in a stage the campaign skips"},
+		{campaign.CodeHeld, "no longer in their spreadsheet"},
+		{campaign.CodeNoEmail, "without an email address"},
+		{campaign.CodeNoAddress, "without a postal address"},
+		{campaign.CodeUnmailed, "waiting for a print batch to be marked mailed"},
+		{campaign.CodeFailed, "failed for good"},
+		{campaign.CodeLeft, "no longer in the audience"},
+		{campaign.CodeDone, "done with every step"},
+	}
 	var parts []string
+	for _, w := range words {
+		if n := rep.NotDue[w.code]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, w.what))
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing is due now: nobody in the campaign's audience yet (import contacts, or check its [audience])"
+	}
+	s := "nothing is due now: " + joinComma(parts)
+	if !rep.NextDueAt.IsZero() {
+		s += "; the next falls due " + a.day(rep.NextDueAt)
+	}
+	return s
+}
+
+// tickSummary counts only what happened: "2 letters printed, 3 sent, 1
+// skipped".
+func tickSummary(rep *dispatch.Report, letters *dispatch.PrintReport) string {
+	var parts []string
+	if n := letters.Letters(); n > 0 {
+		var ids []string
+		for _, b := range letters.Batches {
+			ids = append(ids, itoa(b.Batch.ID))
+		}
+		where := "print batch " + joinComma(ids)
+		if len(ids) > 1 {
+			where = "print batches " + joinComma(ids)
+		}
+		parts = append(parts, plural(n, "letter")+" written to "+where)
+	}
+	skipped := rep.Skipped
+	if letters != nil {
+		skipped += len(letters.Skipped)
+	}
 	for _, p := range []struct {
 		n    int
 		what string
 	}{{rep.Sent, "sent"}, {rep.Deferred, "deferred (retried later)"}, {rep.Failed, "failed"},
-		{rep.Unknown, "uncertain"}, {rep.Skipped, "skipped"}} {
+		{rep.Unknown, "uncertain"}, {skipped, "skipped"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
 		}
@@ -266,5 +360,22 @@ func (a *app) recoverFirst(ctx context.Context, d *dispatch.Dispatcher, sf *mail
 	}
 	if waiting > 0 {
 		a.note("%s may or may not have gone out; they wait for your decision: `rapport outbox list`", plural(waiting, "note"))
+	}
+}
+
+// keyLastSend is where the last `rapport send` is noted, for status.
+const keyLastSend = "send.last"
+
+// lastSend is the note `rapport send` leaves for `rapport status`.
+type lastSend struct {
+	At       time.Time `json:"at"`
+	Campaign string    `json:"campaign"`
+	Summary  string    `json:"summary"`
+}
+
+func (a *app) recordManualSend(ctx context.Context, name string, rep *dispatch.Report, letters *dispatch.PrintReport) {
+	b, _ := json.Marshal(lastSend{At: a.env.Now(), Campaign: name, Summary: tickSummary(rep, letters)})
+	if err := a.st.SetSetting(context.WithoutCancel(ctx), keyLastSend, string(b)); err != nil {
+		a.log.Warn("record_last_send_failed", "error", err.Error())
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -45,10 +46,14 @@ type statusJSON struct {
 	// WatcherState is the watcher's own record, when the daemon runs one.
 	WatcherState *inbox.State `json:"watcher_state,omitempty"`
 	SignIn       *signInJSON  `json:"sign_in,omitempty"`
+	LastSend     *lastSend    `json:"last_manual_send,omitempty"`
 	Outbox       int          `json:"outbox_waiting"`
 	InFlight     int          `json:"in_flight"`
 	Deferred     int          `json:"deferred"`
 	Sources      []sourceJSON `json:"sources"`
+	// Print batches written and not marked mailed yet, and their letters.
+	BatchesWaiting int `json:"print_batches_waiting"`
+	LettersWaiting int `json:"letters_waiting"`
 }
 
 type sourceJSON struct {
@@ -86,6 +91,15 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	s.SignIn = a.signInStatus(ctx)
+	if v, _, ok, _ := st.Setting(ctx, keyLastSend); ok {
+		var ls lastSend
+		if json.Unmarshal([]byte(v), &ls) == nil {
+			s.LastSend = &ls
+		}
+	}
+	if err := batchesWaiting(ctx, st, &s); err != nil {
+		return err
+	}
 	list, _ := a.loadCampaigns()
 	for _, c := range list {
 		cj, err := describeCampaign(ctx, st, c, a.env.Now())
@@ -183,6 +197,9 @@ func (a *app) sendingStatus(ctx context.Context, st *store.Store, s *statusJSON)
 	}
 	live := a.liveOwner()
 	for _, w := range waiting {
+		if w.Channel == "letter" {
+			continue // print batches settle themselves
+		}
 		if w.InFlight(live) {
 			s.InFlight++
 		} else {
@@ -206,12 +223,15 @@ func printStatus(a *app, s *statusJSON) {
 	if s.Sending.Paused {
 		a.say("sending:   PAUSED: %s", s.Sending.PausedWhy)
 	}
-	a.say("sent:      %d in the last hour (cap %d), %d in 24 hours (cap %d)", s.Sending.LastHour, s.Sending.PerHour,
-		s.Sending.Last24Hours, s.Sending.PerDay)
+	a.say("sent:      %d in the last hour (%s), %d in 24 hours (%s)", s.Sending.LastHour, capWords(s.Sending.PerHour),
+		s.Sending.Last24Hours, capWords(s.Sending.PerDay))
 	if si := s.SignIn; si != nil && si.Problem != "" {
 		a.say("sign-in:   PROBLEM: %s", si.Problem)
 	} else if si != nil {
 		a.say("sign-in:   %s as %s, since %s", si.Provider, orDash(si.Account), si.SignedIn)
+	}
+	if s.LastSend != nil {
+		a.say("last send: %s by hand (`rapport send %s`): %s", a.day(s.LastSend.At), s.LastSend.Campaign, s.LastSend.Summary)
 	}
 	a.say("watcher:   %s", s.Watcher)
 	outbox := fmt.Sprintf("%d waiting for your decision, %d to retry", s.Outbox, s.Deferred)
@@ -219,6 +239,10 @@ func printStatus(a *app, s *statusJSON) {
 		outbox += fmt.Sprintf(", %d being sent right now", s.InFlight)
 	}
 	a.say("outbox:    %s", outbox)
+	if s.BatchesWaiting > 0 {
+		a.say("letters:   %s (%s) written, waiting to be printed and mailed: `rapport letters batches`",
+			batches(s.BatchesWaiting), plural(s.LettersWaiting, "letter"))
+	}
 	for _, c := range s.Campaigns {
 		a.say("campaign:  %-20s %-8s last %-16s next %s", c.Name, c.State, orDash(c.LastTick), orDash(c.NextTick))
 	}
@@ -232,4 +256,35 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// batchesWaiting counts the print batches written and not marked mailed.
+func batchesWaiting(ctx context.Context, st *store.Store, s *statusJSON) error {
+	list, err := st.LetterBatches(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range list {
+		if b.Written() && b.MailedAt.IsZero() {
+			s.BatchesWaiting++
+			s.LettersWaiting += b.Count
+		}
+	}
+	return nil
+}
+
+// batches writes "1 print batch", "2 print batches".
+func batches(n int) string {
+	if n == 1 {
+		return "1 print batch"
+	}
+	return fmt.Sprintf("%d print batches", n)
+}
+
+// capWords says a cap; per_hour = 0 means none.
+func capWords(n int) string {
+	if n <= 0 {
+		return "no cap"
+	}
+	return fmt.Sprintf("cap %d", n)
 }

@@ -8,14 +8,6 @@ import (
 	"rapport/internal/contact"
 )
 
-// loc is the user's zone: [sending].timezone, else the machine's.
-func (a *app) loc() *time.Location {
-	if a.cfg != nil && a.cfg.Location != nil {
-		return a.cfg.Location
-	}
-	return time.Local
-}
-
 // startOfDay is midnight of t's day in loc.
 func startOfDay(t time.Time, loc *time.Location) time.Time {
 	y, m, d := t.In(loc).Date()

@@ -15,9 +15,12 @@ import (
 	"rapport/internal/daemon"
 	"rapport/internal/dispatch"
 	"rapport/internal/imapconn"
+	"rapport/internal/inbox"
 	"rapport/internal/mailer"
+	"rapport/internal/oauth"
 	"rapport/internal/render"
 	"rapport/internal/schedule"
+	"rapport/internal/store"
 )
 
 // campaigns loads every campaign file; a file with problems is an error
@@ -87,6 +90,9 @@ func (a *app) sender() render.Sender {
 type sending struct {
 	owner    string
 	sentCopy dispatch.SentCopier
+	// printOnly makes a dispatcher that prints letters for the lock's
+	// owner but has no mail server (it cannot be reached or is not set).
+	printOnly bool
 }
 
 // liveOwner is the lock token of the process that sends for the store
@@ -115,11 +121,13 @@ func (a *app) dispatcher(ctx context.Context, s *sending) (*dispatch.Dispatcher,
 	o := dispatch.Options{Store: st, Templates: cfg.Resolve(cfg.Paths.Templates), Sender: a.sender(),
 		Window: win, Holidays: hol, Location: cfg.Location, Now: a.env.Now, Log: a.log,
 		Sleep:           func(ctx context.Context, d time.Duration) error { return daemon.Sleep(ctx, clockOf(a), d) },
-		ListUnsubscribe: cfg.Sending.ListUnsubscribe, LiveOwner: a.liveOwner,
+		ListUnsubscribe: cfg.Sending.ListUnsubscribe, LiveOwner: a.liveOwner, Post: a.post(cfg),
 		Limits: mailer.Limits{PerHour: cfg.Sending.PerHour, PerDay: cfg.Sending.PerDay,
 			MinGap: cfg.Sending.MinGap.Duration, Jitter: cfg.Sending.Jitter.Duration}}
 	closer := func() {}
-	if s != nil {
+	if s != nil && s.printOnly {
+		o.Owner = s.owner
+	} else if s != nil {
 		mc, err := a.mailer(ctx)
 		if err != nil {
 			return nil, nil, err
@@ -208,3 +216,13 @@ func wantSentCopy(cfg *config.Config) bool {
 	}
 	return cfg.IMAP.Host != "" && !mailer.ProviderSavesSent(cfg.SMTP.Host)
 }
+
+// The components the CLI wires into each other's interfaces.
+var (
+	_ daemon.Watcher       = (*inbox.Watcher)(nil)
+	_ daemon.Source        = (*daemon.SheetSource)(nil)
+	_ daemon.Clock         = envClock{}
+	_ imapconn.TokenSource = (*oauth.Source)(nil)
+	_ dispatch.SentFinder  = (*mailer.SentFolder)(nil)
+	_ inbox.Directory      = (*store.Store)(nil)
+)

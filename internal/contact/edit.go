@@ -58,17 +58,19 @@ func FieldName(typed string) (string, error) {
 // Set changes one field of c as a user typed it, checked the way an
 // imported cell is: no line breaks or control characters, spaces tidied,
 // the email normalized, the title written the usual way, the kind one of
-// kinds. An empty value clears the field. It returns the change in words
-// ("phone: 555-0100 → 555-0199"), or "" when the value was already so.
-func (c *Contact) Set(field, value string, kinds []string) (string, error) {
+// kinds (nil: the default kinds) or their aliases. Only notes may run over
+// several lines, as in a spreadsheet. An empty value clears the field. It
+// returns the change in words ("phone: 555-0100 → 555-0199"), or "" when
+// the value was already so.
+func (c *Contact) Set(field, value string, kinds *Kinds) (string, error) {
 	name, err := FieldName(field)
 	if err != nil {
 		return "", err
 	}
-	if err := CheckText(value); err != nil {
-		return "", fmt.Errorf("%s %w; put the text on one line", name, err)
+	v, err := cleanValue(name, value)
+	if err != nil {
+		return "", err
 	}
-	v := CleanText(value)
 	if key, ok := strings.CutPrefix(name, "fields."); ok {
 		return c.setCustom(key, v), nil
 	}
@@ -82,12 +84,24 @@ func (c *Contact) Set(field, value string, kinds []string) (string, error) {
 	if *dst == v {
 		return "", nil
 	}
-	ch := change(name, *dst, v)
+	ch := describe(name, *dst, v)
 	*dst = v
 	return ch, nil
 }
 
-func checkValue(name, v string, kinds []string) (string, error) {
+// cleanValue checks and tidies typed text: notes may hold line breaks,
+// nothing else may.
+func cleanValue(name, value string) (string, error) {
+	if name == "notes" {
+		return CleanMultiline(value)
+	}
+	if err := CheckText(value); err != nil {
+		return "", fmt.Errorf("%s %w; put the text on one line", name, err)
+	}
+	return CleanText(value), nil
+}
+
+func checkValue(name, v string, kinds *Kinds) (string, error) {
 	if v == "" {
 		return v, nil
 	}
@@ -97,9 +111,12 @@ func checkValue(name, v string, kinds []string) (string, error) {
 	case "title":
 		return NormalizeTitle(v), nil
 	case "kind":
-		k, ok := NormalizeKind(v, kinds)
+		if kinds == nil {
+			kinds, _ = NewKinds(nil, nil)
+		}
+		k, ok := kinds.Match(v)
 		if !ok {
-			return "", fmt.Errorf("%q is not one of the kinds: %s", v, strings.Join(kinds, ", "))
+			return "", fmt.Errorf("%q is not one of the kinds: %s", v, strings.Join(kinds.List(), ", "))
 		}
 		return k, nil
 	case "timezone":
@@ -132,14 +149,14 @@ func (c *Contact) setCustom(key, v string) string {
 		}
 		c.Fields[key] = v
 	}
-	return change(key, old, v)
+	return describe(key, old, v)
 }
 
 func (c *Contact) setTags(tags []string) string {
 	if slices.Equal(tags, c.Tags) {
 		return ""
 	}
-	ch := change("tags", strings.Join(c.Tags, ", "), strings.Join(tags, ", "))
+	ch := describe("tags", strings.Join(c.Tags, ", "), strings.Join(tags, ", "))
 	c.Tags = tags
 	return ch
 }
@@ -177,4 +194,12 @@ func (c *Contact) Reachable() error {
 		return errors.New("a contact needs an email, or a street, city and postal code for letters")
 	}
 	return nil
+}
+
+// describe is a change in words, "(cleared)" for a value removed.
+func describe(field, old, new string) string {
+	if new == "" {
+		new = "(cleared)"
+	}
+	return Change{Field: field, Old: old, New: new}.String()
 }

@@ -15,11 +15,11 @@ var foldSpecial = map[rune]string{
 	'ß': "ss", 'ø': "o", 'đ': "d", 'ł': "l", 'æ': "ae", 'œ': "oe", 'þ': "th", 'ı': "i", 'ð': "d",
 }
 
-// Fold writes s the way contact search compares it: lower case, accents
+// FoldAccents writes s the way contact search compares it: lower case, accents
 // removed ("Zoë" → "zoe", "Łukasz" → "lukasz"), and every run of what is not
 // a letter or a digit turned into one space, so "EMDR-trained" is the words
 // "emdr trained".
-func Fold(s string) string {
+func FoldAccents(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true
@@ -68,7 +68,7 @@ func SearchText(c *Contact) string {
 	var b strings.Builder
 	b.WriteByte(' ')
 	for _, p := range searchParts(c) {
-		if f := Fold(p[1]); f != "" {
+		if f := FoldAccents(p[1]); f != "" {
 			b.WriteString(f)
 			b.WriteByte(' ')
 		}
@@ -84,7 +84,7 @@ func SearchTerms(words []string) []string {
 	var out []string
 	for _, w := range words {
 		for part := range strings.FieldsSeq(w) {
-			if f := Fold(part); f != "" && !slices.Contains(out, " "+f) {
+			if f := FoldAccents(part); f != "" && !slices.Contains(out, " "+f) {
 				out = append(out, " "+f)
 			}
 		}
@@ -97,7 +97,7 @@ func SearchTerms(words []string) []string {
 func Matched(c *Contact, terms []string) []string {
 	var out []string
 	for _, p := range searchParts(c) {
-		text := " " + Fold(p[1]) + " "
+		text := " " + FoldAccents(p[1]) + " "
 		if !slices.ContainsFunc(terms, func(t string) bool { return strings.Contains(text, t) }) {
 			continue
 		}

@@ -54,9 +54,21 @@ func Facts(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.
 		}
 		e := eng[ct.ID]
 		out = append(out, campaign.Facts{Contact: ct, Sends: s, EngagedAt: e.EngagedAt,
-			AutoRepliedAt: e.AutoRepliedAt, HoldUntil: e.HoldUntil, DueForTouch: due[ct.ID]})
+			AutoRepliedAt: e.AutoRepliedAt, HoldUntil: e.HoldUntil, StageAt: e.StageAt,
+			DueForTouch: due[ct.ID]})
 	}
 	return out, nil
+}
+
+// facts is Facts with each contact's invitations, and the state of the
+// campaign's events, for Plan.
+func (d *Dispatcher) facts(ctx context.Context, c *campaign.Campaign, now time.Time) ([]campaign.Facts, map[string]campaign.EventState, error) {
+	facts, err := Facts(ctx, d.o.Store, c, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	events, err := d.eventFacts(ctx, c, facts, c.Round(now))
+	return facts, events, err
 }
 
 // audienceFilter narrows the contacts read from the store by kind and tag

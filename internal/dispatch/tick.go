@@ -70,6 +70,13 @@ type Report struct {
 	Unrecorded int
 	// CopyErr is why copies could not be filed in the Sent folder, if so.
 	CopyErr error
+	// Problems are what keeps a whole step from going out (its template
+	// cannot be loaded), each said once; its notes count as skipped.
+	Problems []string
+	// NotDue counts the contacts with nothing due now, by reason (the
+	// plan's codes); NextDueAt is when the first of them falls due.
+	NotDue    map[campaign.Code]int
+	NextDueAt time.Time
 }
 
 // stop records why the tick ended early (the first reason wins) and how
@@ -94,6 +101,11 @@ func (d *Dispatcher) Tick(ctx context.Context, camps []*campaign.Campaign, o Tic
 		return nil, err
 	} else if paused {
 		return nil, fmt.Errorf("%w: %s", ErrPaused, why)
+	}
+	if !o.DryRun {
+		if _, err := d.SyncEvents(ctx, camps); err != nil {
+			return nil, err
+		}
 	}
 	now := d.o.Now()
 	tpl := newTemplates(d.o.Templates)
@@ -122,18 +134,33 @@ func (d *Dispatcher) queue(ctx context.Context, tpl *templates, camps []*campaig
 	rep := &Report{}
 	var q []queued
 	for _, c := range camps {
-		facts, err := Facts(ctx, d.o.Store, c, now)
+		facts, events, err := d.facts(ctx, c, now)
 		if err != nil {
 			return nil, nil, err
 		}
 		items := c.Plan(facts, campaign.Options{Now: now, Window: d.o.Window, Holidays: d.o.Holidays,
-			Pipeline: d.o.Store.Pipeline, Capacity: -1,
+			Pipeline: d.o.Store.Pipeline, Capacity: -1, Events: events,
 			Check: func(ct *contact.Contact, s *campaign.Step) error { return d.check(tpl, c, s, ct) }})
+		broken := map[string]bool{}
 		for _, it := range items {
+			if it.Step != nil && it.Step.Channel == "email" && (it.Due || it.Code == campaign.CodeMissing) {
+				if _, err := tpl.get(it.Step.Template); err != nil {
+					// The template itself is broken (a missing attachment, a
+					// syntax error): said once for the step, not per contact.
+					if !broken[it.Step.ID] {
+						broken[it.Step.ID] = true
+						rep.Problems = append(rep.Problems, fmt.Sprintf("%s/%s: %v", c.Name, it.Step.ID, err))
+					}
+					rep.Skipped++
+					continue
+				}
+			}
 			if it.Code == campaign.CodeMissing {
 				rep.skip(c.Name, it, it.Reason)
+			} else if !it.Due {
+				rep.notDue(it, now)
 			}
-			if it.Due && it.Step.Channel == "email" && (o.Only == nil || o.Only(it)) {
+			if it.Due && (it.Step.Channel == "email" || it.Step.Channel == "invite") && (o.Only == nil || o.Only(it)) {
 				q = append(q, queued{camp: c, item: it, round: c.Round(now)})
 			}
 		}
@@ -146,6 +173,18 @@ func (d *Dispatcher) queue(ctx context.Context, tpl *templates, camps []*campaig
 	})
 	rep.Due = len(q)
 	return q, rep, nil
+}
+
+// notDue counts a contact with nothing due, and when it next is.
+func (rep *Report) notDue(it campaign.Item, now time.Time) {
+	if rep.NotDue == nil {
+		rep.NotDue = map[campaign.Code]int{}
+	}
+	rep.NotDue[it.Code]++
+	if (it.Code == campaign.CodeWaiting || it.Code == campaign.CodeWindow) && it.At.After(now) &&
+		(rep.NextDueAt.IsZero() || it.At.Before(rep.NextDueAt)) {
+		rep.NextDueAt = it.At
+	}
 }
 
 func (rep *Report) skip(camp string, it campaign.Item, why string) {

@@ -110,7 +110,7 @@ func closing(a Attempt, r reply) Result {
 // this message (greylisting, a full mailbox): defer it.
 func temporary(a Attempt, r reply) Result {
 	if a.Step == StepMail {
-		res := result(Paused, a.Step, r, "the server is not taking mail from this account right now; sending is paused and will resume later", a.Err)
+		res := result(Paused, a.Step, r, "the server is not taking mail from this account right now; rapport tries again later", a.Err)
 		res.Temporary = true
 		return res
 	}
@@ -160,14 +160,14 @@ func badRecipient(a Attempt, r reply) bool {
 // pauseFor picks the advice for a permanent refusal that pauses sending.
 func pauseFor(a Attempt, r reply) Result {
 	e, step := r.enhanced, a.Step
-	advice := "the server refused the message; sending is paused until you look into it"
+	advice := "the server refused the message; look into it with your provider"
 	switch {
 	case e == "5.3.4" || e == "5.2.3" || (e == "" && r.code == 552 && step == StepData):
 		advice = "the message is larger than the server accepts; make the attachments smaller, then resume sending"
 	case e == "5.4.5" || (strings.HasPrefix(e, "5.2.") && step == StepMail):
-		advice = "the account's sending limit is reached; sending is paused, resume it when the provider allows (often the next day)"
+		advice = "the account's sending limit is reached; it is usually lifted the next day"
 	case strings.HasPrefix(e, "5.7."):
-		advice = "the server refused this by policy (authentication, relaying or content); sending is paused, check the account with your provider"
+		advice = "the server refused this by policy (authentication, relaying or content); check the account with your provider"
 	case strings.HasPrefix(e, "5.1.") && step == StepMail:
 		advice = "the server refused the sender address; check [identity] email and the SMTP account"
 	}

@@ -66,7 +66,7 @@ func authAdvice(r reply) string {
 	text := strings.ToLower(r.text)
 	switch {
 	case r.code/100 == 4:
-		return "the server could not check the login just now; sending is paused and will resume later"
+		return "the server could not check the login just now; rapport tries again later"
 	case r.enhanced == "5.7.139":
 		return microsoftAdvice(text)
 	case r.enhanced == "5.7.9" || strings.Contains(text, "application-specific"):
@@ -74,7 +74,7 @@ func authAdvice(r reply) string {
 	case r.code == 0:
 		return "the server does not offer a login method rapport can use; check the port and security settings"
 	}
-	return "the server refused the username or password; check them (Gmail and Microsoft 365 need an app password, or auth = \"oauth2\" and `rapport login`); sending is paused"
+	return "the server refused the username or password; check them (Gmail and Microsoft 365 need an app password, or auth = \"oauth2\" and `rapport login`)"
 }
 
 // microsoftAdvice explains Microsoft 365's 5.7.139 refusals, which only the
@@ -105,7 +105,7 @@ func connectAdvice(err error, r reply) string {
 	var dnsErr *net.DNSError
 	switch {
 	case r.code != 0:
-		return "the server refused the connection; sending is paused"
+		return "the server refused the connection"
 	case errors.As(err, &dnsErr):
 		return "the mail server's name could not be found: check the SMTP host and your internet connection"
 	case imapconn.IsTimeout(err):

@@ -90,7 +90,7 @@ func (s *Store) EditContact(ctx context.Context, c *contact.Contact, changes []s
 	err := s.tx(ctx, func(tx *txn) error {
 		var version int64
 		if err := tx.QueryRowContext(ctx, "SELECT version FROM contacts WHERE id = ?", c.ID).Scan(&version); err != nil {
-			return notFound(err)
+			return asNotFound(err)
 		}
 		if version != c.Version {
 			return ErrChanged
@@ -122,15 +122,15 @@ func (s *Store) LogInteraction(ctx context.Context, contactID int64, at time.Tim
 	err := s.tx(ctx, func(tx *txn) error {
 		var id int64
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM contacts WHERE id = ?", contactID).Scan(&id); err != nil {
-			return notFound(err)
+			return asNotFound(err)
 		}
 		return s.insertEvent(ctx, tx, contact.Event{ContactID: contactID, At: at, Type: contact.EventLogged, Detail: text})
 	})
 	return wrapErr(err, "log for contact %d", contactID)
 }
 
-// notFound turns "no rows" into ErrNotFound.
-func notFound(err error) error {
+// asNotFound turns "no rows" into ErrNotFound.
+func asNotFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}

@@ -73,6 +73,19 @@ func TestReferrals(t *testing.T) {
 		if _, err := s.RemoveReferral(ctx, list[0].ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("removing twice: %v", err)
 		}
+		hist, _ := s.History(ctx, kim.ID)
+		n := 0
+		for _, e := range hist {
+			if e.Type == contact.EventReferral {
+				n++
+				if strings.Contains(e.Detail, referralTag(list[0].ID)) {
+					t.Errorf("the removed referral is still in the history: %q", e.Detail)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d referral lines in the history, want 1", n)
+		}
 	})
 }
 
@@ -101,7 +114,7 @@ func TestContactBookByHand(t *testing.T) {
 	t.Run("an edit is in the history; a stale edit is refused", func(t *testing.T) {
 		c, _ := s.Contact(ctx, dana.ID)
 		stale := *c
-		ch, _ := c.Set("languages", "Spanish", contact.DefaultKinds)
+		ch, _ := c.Set("languages", "Spanish", nil)
 		if err := s.EditContact(ctx, c, []string{ch}); err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +155,7 @@ func TestForgetThenReimport(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTest(t)
 	row := contact.Contact{Email: "Someone@Clinic.test", FirstName: "Sam", Source: contact.Source{File: "a.csv", Row: 2}}
-	importRows(t, s, ImportMeta{File: "a.csv", Provided: provided}, row)
+	importRows(t, s, ImportMeta{File: "a.csv"}, row)
 	c, _ := s.ContactByEmail(ctx, "someone@clinic.test")
 	sd, _ := s.Claim(ctx, SendKey{Campaign: "intro", Step: "intro", ContactID: c.ID}, Pending{Email: c.Email, MessageID: "m1@me.test"}, nil)
 	s.MarkSent(ctx, sd.ID, "250 ok")
@@ -181,12 +194,12 @@ func TestForgetThenReimport(t *testing.T) {
 		}
 	})
 	t.Run("a re-import brings them back as do-not-contact", func(t *testing.T) {
-		importRows(t, s, ImportMeta{File: "a.csv", Provided: provided}, row)
+		importRows(t, s, ImportMeta{File: "a.csv"}, row)
 		back, err := s.ContactByEmail(ctx, "someone@clinic.test")
 		if err != nil || back.Stage != contact.StageDoNotContact {
 			t.Fatalf("back = %+v, %v", back, err)
 		}
-		importRows(t, s, ImportMeta{File: "a.csv", Provided: provided}, row)
+		importRows(t, s, ImportMeta{File: "a.csv"}, row)
 		back, _ = s.ContactByEmail(ctx, "someone@clinic.test")
 		if back.Stage != contact.StageDoNotContact {
 			t.Errorf("a second import moved them to %s", back.Stage)

@@ -201,40 +201,56 @@ func (s *Store) updateContact(ctx context.Context, q querier, c *contact.Contact
 	return nil
 }
 
-// MarkMissing flags the contacts that came from file (a spreadsheet
-// source) but were not among seen (emails or postal keys) in its latest
-// import. They are never deleted: the flag and a history line tell the
-// user, and a later import that has them again clears it.
+// MarkMissing flags, in a transaction of its own, the contacts that came
+// from file but are not among seen; it returns how many. Imports flag them
+// as part of the import instead (Import.FlagMissing).
 func (s *Store) MarkMissing(ctx context.Context, file string, seen []string) (int, error) {
-	keys, err := json.Marshal(seen)
-	if err != nil {
-		return 0, err
-	}
 	n := 0
-	err = s.tx(ctx, func(tx *txn) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM contacts WHERE source_file = ? AND missing = 0
-			AND lower(COALESCE(email, postal_key)) NOT IN (SELECT lower(value) FROM json_each(?))`, file, string(keys))
-		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			rows.Scan(&id)
-			ids = append(ids, id)
-		}
-		rows.Close()
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, "UPDATE contacts SET missing = 1, updated_at = ? WHERE id = ?", s.now(), id); err != nil {
-				return err
-			}
-			if err := s.insertEvent(ctx, tx, contact.Event{ContactID: id, Type: contact.EventMissing, Auto: true,
-				Detail: "no longer in " + file + "; kept, with its history"}); err != nil {
-				return err
-			}
-		}
-		n = len(ids)
-		return nil
+	err := s.tx(ctx, func(tx *txn) error {
+		gone, err := s.markMissing(ctx, tx, file, seen)
+		n = len(gone)
+		return err
 	})
 	return n, err
+}
+
+// markMissing flags the contacts that came from file (a spreadsheet
+// source) but were not among seen (emails or postal keys) in its latest
+// import, and returns them as they were. They are never deleted: the flag
+// and a history line tell the user, and a later import that has them again
+// clears it.
+func (s *Store) markMissing(ctx context.Context, q querier, file string, seen []string) ([]*contact.Contact, error) {
+	keys, err := json.Marshal(seen)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+contactColumns+` FROM contacts WHERE source_file = ? AND missing = 0
+		AND lower(COALESCE(email, postal_key)) NOT IN (SELECT lower(value) FROM json_each(?)) ORDER BY source_row, id`,
+		file, string(keys))
+	if err != nil {
+		return nil, fmt.Errorf("find contacts missing from %s: %w", file, err)
+	}
+	var gone []*contact.Contact
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		gone = append(gone, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, c := range gone {
+		if _, err := q.ExecContext(ctx, "UPDATE contacts SET missing = 1, updated_at = ? WHERE id = ?", s.now(), c.ID); err != nil {
+			return nil, fmt.Errorf("flag %s missing: %w", c.Label(), err)
+		}
+		if err := s.insertEvent(ctx, q, contact.Event{ContactID: c.ID, Type: contact.EventMissing, Auto: true,
+			Detail: "no longer in " + file + "; kept, with its history"}); err != nil {
+			return nil, err
+		}
+	}
+	return gone, nil
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"rapport/internal/contact"
@@ -42,19 +41,8 @@ func (s *Store) History(ctx context.Context, contactID int64) ([]contact.Event, 
 	}
 	events, err := queryAll(ctx, s.db, scanEvent, `SELECT id, contact_id, at, type, from_stage, to_stage, auto, detail, message_id
 		FROM events WHERE contact_id = ? ORDER BY at, id`, contactID)
-	if err != nil {
-		return nil, err
-	}
-	refs, err := s.referralEvents(ctx, contactID)
-	if err != nil {
-		return nil, err
-	}
-	if len(refs) > 0 {
-		events = append(events, refs...)
-		slices.SortStableFunc(events, func(a, b contact.Event) int { return a.At.Compare(b.At) })
-	}
-	if origin == "" {
-		return events, nil
+	if err != nil || origin == "" {
+		return events, err
 	}
 	first := contact.Event{ContactID: contactID, At: parseTime(created), Type: contact.EventCreated, Detail: origin}
 	return append([]contact.Event{first}, events...), nil

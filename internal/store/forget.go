@@ -73,8 +73,8 @@ func (s *Store) suppressed(ctx context.Context, q querier, c *contact.Contact) (
 func (s *Store) honourSuppression(ctx context.Context, q querier, c *contact.Contact) error {
 	var found bool
 	var err error
-	if sc, ok := q.(*stmtCache); ok {
-		found, err = s.suppressedInImport(ctx, sc, c)
+	if tx, ok := q.(*txn); ok {
+		found, err = s.suppressedInTx(ctx, tx, c)
 	} else {
 		found, err = s.suppressed(ctx, q, c)
 	}
@@ -90,10 +90,10 @@ func (s *Store) honourSuppression(ctx context.Context, q querier, c *contact.Con
 		At: c.CreatedAt, Detail: "you had asked rapport to forget this person (`contacts forget`); kept as do-not-contact"})
 }
 
-// suppressedInImport checks c against the list read once per import: an
+// suppressedInTx checks c against the list read once per transaction: an
 // import of 100,000 rows into a store that has forgotten nobody costs one
 // query, not 100,000 hashes and lookups.
-func (s *Store) suppressedInImport(ctx context.Context, sc *stmtCache, c *contact.Contact) (bool, error) {
+func (s *Store) suppressedInTx(ctx context.Context, sc *txn, c *contact.Contact) (bool, error) {
 	if sc.suppressed == nil {
 		list, err := queryAll(ctx, sc.tx, func(r scanner) (h string, err error) { return h, r.Scan(&h) }, "SELECT hash FROM suppressed")
 		if err != nil {

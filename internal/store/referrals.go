@@ -46,15 +46,17 @@ func (s *Store) AddReferral(ctx context.Context, r Referral) (Referral, error) {
 	r.On, r.CreatedAt = Day(r.On), s.clock()
 	err := s.tx(ctx, func(tx *txn) error {
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM contacts WHERE id = ?", r.ContactID).Scan(&r.ContactID); err != nil {
-			return notFound(err)
+			return asNotFound(err)
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO referrals (contact_id, received_on, count, note, created_at) VALUES (?,?,?,?,?)`,
 			r.ContactID, r.On.Format(dayLayout), r.Count, r.Note, fmtTime(r.CreatedAt))
 		if err != nil {
 			return err
 		}
-		r.ID, err = res.LastInsertId()
-		return err
+		if r.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return s.insertEvent(ctx, tx, contact.Event{ContactID: r.ContactID, At: r.On, Type: contact.EventReferral, Detail: ReferralText(r)})
 	})
 	return r, wrapErr(err, "add referral")
 }
@@ -66,9 +68,14 @@ func (s *Store) RemoveReferral(ctx context.Context, id int64) (Referral, error) 
 		var err error
 		r, err = scanReferral(tx.QueryRowContext(ctx, "SELECT "+referralColumns+" FROM referrals WHERE id = ?", id))
 		if err != nil {
-			return notFound(err)
+			return asNotFound(err)
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM referrals WHERE id = ?", id)
+		if _, err := tx.ExecContext(ctx, "DELETE FROM referrals WHERE id = ?", id); err != nil {
+			return err
+		}
+		// Its line in the history goes with it: it did not happen.
+		_, err = tx.ExecContext(ctx, "DELETE FROM events WHERE contact_id = ? AND type = ? AND detail LIKE ? ESCAPE '\\'",
+			r.ContactID, contact.EventReferral, "%"+escapeLike(referralTag(r.ID))+"%")
 		return err
 	})
 	return r, wrapErr(err, "remove referral %d", id)
@@ -117,20 +124,6 @@ func (s *Store) Referrals(ctx context.Context, f ReferralFilter) ([]Referral, er
 	return list, wrapErr(err, "list referrals")
 }
 
-// referralEvents shows a contact's referrals in its history, as the user's
-// own entries.
-func (s *Store) referralEvents(ctx context.Context, contactID int64) ([]contact.Event, error) {
-	list, err := s.Referrals(ctx, ReferralFilter{ContactID: contactID})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]contact.Event, 0, len(list))
-	for _, r := range list {
-		out = append(out, contact.Event{ContactID: contactID, At: r.On, Type: contact.EventReferral, Detail: ReferralText(r)})
-	}
-	return out, nil
-}
-
 // ReferralText describes a referral for people: "2 referrals (#7): met at
 // the fall fair".
 func ReferralText(r Referral) string {
@@ -138,9 +131,13 @@ func ReferralText(r Referral) string {
 	if r.Count != 1 {
 		what = fmt.Sprintf("%d referrals", r.Count)
 	}
-	what += fmt.Sprintf(" (#%d)", r.ID)
+	what += " " + referralTag(r.ID)
 	if r.Note != "" {
 		what += ": " + r.Note
 	}
 	return what
 }
+
+// referralTag names a referral in its history line, so that removing it
+// removes the line.
+func referralTag(id int64) string { return fmt.Sprintf("(#%d)", id) }

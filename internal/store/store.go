@@ -174,10 +174,9 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
-// queryAll runs a query and scans every row with scan.
-func queryAll[T any](ctx context.Context, db interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+// queryAll runs a query, on the database or in a transaction, and scans
+// every row with scan.
+func queryAll[T any](ctx context.Context, db querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

@@ -56,15 +56,18 @@ func (s *Store) lastInteractions(ctx context.Context, ids map[int64]bool, scope 
 		// Replies and logged visits are few among the history: reading
 		// them all beats probing the history of each contact in scope.
 		err = s.eachRow(ctx, `SELECT contact_id, max(at), type, detail FROM events
-			WHERE type IN ('reply', 'rsvp', 'logged') GROUP BY contact_id`, func(id int64, at time.Time, typ, detail string) {
+			WHERE type IN ('reply', 'rsvp', 'rsvp-no', 'logged') GROUP BY contact_id`, func(id int64, at time.Time, typ, detail string) {
 			if ids != nil && !ids[id] {
 				return
 			}
 			out.add(id, at, func() string {
-				if typ == string(contact.EventLogged) {
+				switch contact.EventType(typ) {
+				case contact.EventLogged:
 					return "you: " + detail
+				case contact.EventRSVP, contact.EventRSVPNo:
+					return "their answer to an invitation"
 				}
-				return "their " + typ
+				return "their reply"
 			})
 		})
 	}
