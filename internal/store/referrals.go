@@ -30,9 +30,9 @@ func Day(t time.Time) time.Time {
 	return time.Date(y, m, d, 12, 0, 0, 0, time.UTC)
 }
 
-// AddReferral records a referral from the contact r.ContactID; r.On is
-// taken as a calendar day (see Day), a zero On meaning today. It returns the
-// stored referral with its ID.
+// AddReferral records a referral from the contact r.ContactID, with a line
+// in its history at r.On; the referral itself keeps r.On's calendar day
+// (see Day), a zero On meaning now. It returns the stored referral.
 func (s *Store) AddReferral(ctx context.Context, r Referral) (Referral, error) {
 	if r.Count <= 0 {
 		return r, fmt.Errorf("add referral: the count must be 1 or more, not %d", r.Count)
@@ -43,6 +43,7 @@ func (s *Store) AddReferral(ctx context.Context, r Referral) (Referral, error) {
 	if r.On.IsZero() {
 		r.On = s.clock()
 	}
+	at := r.On // the history line keeps the moment given: now, or the hour typed
 	r.On, r.CreatedAt = Day(r.On), s.clock()
 	err := s.tx(ctx, func(tx *txn) error {
 		if err := tx.QueryRowContext(ctx, "SELECT id FROM contacts WHERE id = ?", r.ContactID).Scan(&r.ContactID); err != nil {
@@ -56,7 +57,7 @@ func (s *Store) AddReferral(ctx context.Context, r Referral) (Referral, error) {
 		if r.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		return s.insertEvent(ctx, tx, contact.Event{ContactID: r.ContactID, At: r.On, Type: contact.EventReferral, Detail: ReferralText(r)})
+		return s.insertEvent(ctx, tx, contact.Event{ContactID: r.ContactID, At: at, Type: contact.EventReferral, Detail: ReferralText(r)})
 	})
 	return r, wrapErr(err, "add referral")
 }
