@@ -24,6 +24,9 @@ type Facts struct {
 	// date it asked us to wait until.
 	AutoRepliedAt time.Time
 	HoldUntil     time.Time
+	// DueForTouch: the contact is due for a keep-in-touch note (see
+	// Audience.DueForTouch); gathered only for such audiences.
+	DueForTouch bool
 	// StageAt is when the contact last moved stage (zero if never).
 	StageAt time.Time
 	// Invites are the contact's invitations in this campaign and their
@@ -173,7 +176,7 @@ func (c *Campaign) planSteps(f *Facts, o Options) (Item, bool) {
 	it := Item{Contact: ct}
 	first := c.firstSend(f)
 	if first == nil && len(f.Sends) == 0 {
-		if !c.Audience.Admits(ct) {
+		if !c.Audience.Admits(ct) || c.Audience.DueForTouch && !f.DueForTouch {
 			return it, false
 		}
 	} else if !c.Audience.Matches(ct) {

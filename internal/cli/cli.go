@@ -91,6 +91,9 @@ func commands() []*command {
 	return []*command{
 		cmdInit(), cmdCheck(), cmdImport(),
 		cmdContactsList(), cmdContactsShow(), cmdContactsStage(), cmdContactsExport(),
+		cmdContactsAdd(), cmdContactsEdit(), cmdContactsLog(), cmdContactsTag(false), cmdContactsTag(true),
+		cmdContactsFind(), cmdContactsForget(), cmdReferralsAdd(), cmdReferralsList(), cmdReferralsRemove(),
+		cmdTouch(), cmdReport(), cmdBackup(),
 		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
 		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
 		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLettersBatches(), cmdLettersMailed(), cmdLogin(), cmdVersion(), cmdLog(),

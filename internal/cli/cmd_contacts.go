@@ -51,6 +51,14 @@ func (f *contactFilter) filter(a *app) (store.Filter, error) {
 }
 
 func (f *contactFilter) contacts(ctx context.Context, a *app) ([]*contact.Contact, error) {
+	return f.fetch(ctx, a, func(st *store.Store, filter store.Filter) ([]*contact.Contact, error) {
+		return st.Contacts(ctx, filter)
+	})
+}
+
+// fetch resolves the filter (a campaign to its members) and lists the
+// contacts with get.
+func (f *contactFilter) fetch(ctx context.Context, a *app, get func(*store.Store, store.Filter) ([]*contact.Contact, error)) ([]*contact.Contact, error) {
 	filter, err := f.filter(a)
 	if err != nil {
 		return nil, err
@@ -64,7 +72,7 @@ func (f *contactFilter) contacts(ctx context.Context, a *app) ([]*contact.Contac
 			return nil, err
 		}
 	}
-	return st.Contacts(ctx, filter)
+	return get(st, filter)
 }
 
 // campaignMembers lists the IDs of a campaign's audience and of everyone
@@ -261,7 +269,9 @@ func printContact(a *app, c *contact.Contact) {
 	line("Notes", c.Notes)
 	line("Time zone", c.TimeZone)
 	unit := sheet.UnitOf(c.Source.File)
-	line("Source", fmt.Sprintf("%s %s %d", c.Source.File, unit, c.Source.Row))
+	if c.Source.File != "" {
+		line("Source", fmt.Sprintf("%s %s %d", c.Source.File, unit, c.Source.Row))
+	}
 	if c.Missing {
 		line("Warning", "this contact's "+unit+" is no longer in its file")
 	}
@@ -269,6 +279,9 @@ func printContact(a *app, c *contact.Contact) {
 
 func describeEvent(e contact.Event) string {
 	d := e.Detail
+	if e.Type == contact.EventLogged {
+		d = "by you: " + d
+	}
 	if e.To != "" && e.Type != contact.EventCreated {
 		move := fmt.Sprintf("%s → %s", e.From, e.To)
 		if e.Auto {

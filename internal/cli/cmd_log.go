@@ -210,6 +210,8 @@ func sentence(e *store.LogEntry) string {
 		return fmt.Sprintf("you noted for %s: %s", w, d)
 	case contact.EventReferral:
 		return fmt.Sprintf("referral from %s: %s", w, d)
+	case contact.EventLogged:
+		return fmt.Sprintf("you were in touch with %s: %s", w, d)
 	case contact.EventPrinted:
 		return fmt.Sprintf("printed a letter to %s", w)
 	case contact.EventMailed:

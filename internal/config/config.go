@@ -26,6 +26,8 @@ type Config struct {
 	Letters   Letters   `toml:"letters"`
 	OAuth     OAuth     `toml:"oauth"`
 	Events    Events    `toml:"events"`
+	// KeepInTouch is [keep_in_touch]; its Rules are filled by Load.
+	KeepInTouch KeepInTouch `toml:"keep_in_touch"`
 
 	// Path is the config file; Dir its directory, against which relative
 	// paths are resolved.

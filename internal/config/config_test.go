@@ -211,3 +211,37 @@ func TestAcceptedStage(t *testing.T) {
 		t.Errorf("a side stage: %v", err)
 	}
 }
+
+func TestKeepInTouchRules(t *testing.T) {
+	t.Run("the example's rules: tags beat kinds, kinds beat every", func(t *testing.T) {
+		c, err := Load(write(t, example(t), 0o644))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := c.KeepInTouch.Rules
+		if r.Default.Months != 12 || r.Kinds["physician"].Months != 12 || r.Kinds["therapist"].Months != 6 ||
+			r.Tags["close-colleague"].Months != 3 {
+			t.Fatalf("rules = %+v", r)
+		}
+	})
+	t.Run("bad intervals, kinds and stages are named with their lines", func(t *testing.T) {
+		body := strings.Replace(example(t), `therapist = "6 months"`, "therapist = \"6 moons\"\nplumber = \"1 year\"", 1)
+		body = strings.Replace(body, `# stages = ["meeting", "partner"]`, `stages = ["opted-out"]`, 1)
+		_, err := Load(write(t, body, 0o644))
+		var ce *Error
+		if !errors.As(err, &ce) {
+			t.Fatalf("err = %v", err)
+		}
+		want := map[string]string{"keep_in_touch.kinds.therapist": "6 moons", "keep_in_touch.kinds.plumber": "unknown kind",
+			"keep_in_touch.stages": "never written to"}
+		for _, p := range ce.Problems {
+			var tp *tomlfile.Problem
+			if errors.As(p, &tp) && strings.Contains(tp.Msg, want[tp.Key]) && tp.Line > 0 {
+				delete(want, tp.Key)
+			}
+		}
+		if len(want) > 0 {
+			t.Errorf("not reported (with a line): %v in %v", want, err)
+		}
+	})
+}

@@ -95,6 +95,7 @@ func (c *Config) validate() error {
 	c.validateMisc(p)
 	c.validateLetters(p)
 	c.validateEvents(p)
+	c.validateKeepInTouch(p)
 	if err := c.checkFileMode(); err != nil {
 		p.list = append(p.list, err)
 	}

@@ -23,6 +23,10 @@ const (
 	EventReferral  EventType = "referral"
 	EventPrinted   EventType = "printed"
 	EventMailed    EventType = "mailed" // a printed letter's batch was marked as posted
+	// EventLogged is an interaction the user recorded themselves (`contacts
+	// log`): a visit, a call, cookies dropped off. It counts as being in
+	// touch.
+	EventLogged EventType = "logged"
 )
 
 // Event is one line of a contact's history. Stage moves fill From and To;

@@ -42,6 +42,10 @@ func Facts(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.
 	if err != nil {
 		return nil, err
 	}
+	due, err := dueForTouch(ctx, st, c, now)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]campaign.Facts, 0, len(contacts))
 	for _, ct := range contacts {
 		s := byContact[ct.ID]
@@ -50,7 +54,8 @@ func Facts(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.
 		}
 		e := eng[ct.ID]
 		out = append(out, campaign.Facts{Contact: ct, Sends: s, EngagedAt: e.EngagedAt,
-			AutoRepliedAt: e.AutoRepliedAt, HoldUntil: e.HoldUntil, StageAt: e.StageAt})
+			AutoRepliedAt: e.AutoRepliedAt, HoldUntil: e.HoldUntil, StageAt: e.StageAt,
+			DueForTouch: due[ct.ID]})
 	}
 	return out, nil
 }
@@ -90,4 +95,21 @@ func addEnrolled(ctx context.Context, st *store.Store, list []*contact.Contact, 
 	}
 	more, err := st.Contacts(ctx, store.Filter{IDs: missing})
 	return append(list, more...), err
+}
+
+// dueForTouch lists the contacts due for a keep-in-touch note at now, for
+// a campaign whose audience asks for them only (nil otherwise).
+func dueForTouch(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.Time) (map[int64]bool, error) {
+	if !c.Audience.DueForTouch {
+		return nil, nil
+	}
+	items, err := st.Touches(ctx, c.Audience.Touch, now)
+	if err != nil {
+		return nil, err
+	}
+	due := map[int64]bool{}
+	for _, it := range items {
+		due[it.Contact.ID] = it.Due
+	}
+	return due, nil
 }

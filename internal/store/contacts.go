@@ -157,7 +157,9 @@ func nullEmail(c *contact.Contact) (email, postalKey any) {
 
 // insertContact stores a new contact and sets its ID. A contact whose
 // email (or, postal-only, name and address) is already stored is not
-// inserted: created is false and c.ID is left alone.
+// inserted: created is false and c.ID is left alone. A new contact the
+// user once asked rapport to forget is stored as do-not-contact (see
+// honourSuppression): every way in passes here.
 func (s *Store) insertContact(ctx context.Context, q querier, c *contact.Contact, origin string) (created bool, err error) {
 	tags, fields := marshalContact(c)
 	email, pk := nullEmail(c)
@@ -175,8 +177,10 @@ func (s *Store) insertContact(ctx context.Context, q querier, c *contact.Contact
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err
 	}
-	c.ID, err = res.LastInsertId()
-	return true, err
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return false, err
+	}
+	return true, s.honourSuppression(ctx, q, c)
 }
 
 // updateContact writes every field of c except its stage, ID and creation
