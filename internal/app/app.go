@@ -10,6 +10,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"rapport/internal/config"
+	"rapport/internal/dispatch"
 	"rapport/internal/oauth"
 	"rapport/internal/store"
 )
@@ -38,6 +39,9 @@ type Options struct {
 	// their own authorization server); nil means the real ones.
 	OAuthEndpoint *oauth2.Endpoint
 	Log           *slog.Logger // nil: discard
+	// Post is how campaigns' letter steps are printed with the config
+	// given ([letters], [paths] letters); nil: no letter steps print.
+	Post func(cfg *config.Config) *dispatch.Post
 	// Open opens the store the first time a use case needs it (the CLI
 	// creates no store for a command that fails before); nil means the
 	// store is given to New or Set.
@@ -52,6 +56,7 @@ type App struct {
 	senders       Senders
 	oauthEndpoint *oauth2.Endpoint
 	open          func(ctx context.Context) (*store.Store, error)
+	post          func(cfg *config.Config) *dispatch.Post
 
 	mu       sync.Mutex
 	cfg      *config.Config
@@ -67,7 +72,7 @@ func New(cfg *config.Config, st *store.Store, o *Options) *App {
 	if o == nil {
 		o = &Options{}
 	}
-	a := &App{now: o.Now, sleep: o.Sleep, senders: o.Senders, oauthEndpoint: o.OAuthEndpoint, cfg: cfg, st: st, log: o.Log, open: o.Open}
+	a := &App{now: o.Now, sleep: o.Sleep, senders: o.Senders, oauthEndpoint: o.OAuthEndpoint, cfg: cfg, st: st, log: o.Log, open: o.Open, post: o.Post}
 	if a.now == nil {
 		a.now = time.Now
 	}

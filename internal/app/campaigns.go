@@ -99,6 +99,9 @@ func (a *App) StartCampaign(ctx context.Context, c *campaign.Campaign) (*Started
 		return nil, err
 	}
 	defer done()
+	if err := c.CheckEvents(a.now()); err != nil {
+		return nil, Invalid(fmt.Errorf("campaign %s is not started (nothing was sent):\n%w", c.Name, err))
+	}
 	problems, n, err := d.CheckCampaign(ctx, c)
 	if err != nil {
 		return nil, err

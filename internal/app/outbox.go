@@ -38,6 +38,9 @@ func (a *App) Outbox(ctx context.Context, states []contact.SendState) ([]OutboxE
 	out := make([]OutboxEntry, 0, len(rows))
 	live := a.LiveOwner()
 	for _, r := range rows {
+		if r.Channel == "letter" && r.State == contact.SendSending {
+			continue // a print batch being written: the next print pass settles it by itself
+		}
 		o := OutboxEntry{Send: r, State: string(r.State), Why: r.LastError}
 		if r.InFlight(live) {
 			o.State, o.Why, o.InFlight = "in flight", "being sent right now by "+a.holder(), true

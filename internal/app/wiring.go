@@ -87,6 +87,9 @@ func (a *App) Sender() render.Sender {
 type Sending struct {
 	Owner    string
 	SentCopy dispatch.SentCopier
+	// PrintOnly makes a dispatcher that prints letters for the lock's
+	// owner but has no mail server (it cannot be reached or is not set).
+	PrintOnly bool
 }
 
 // LiveOwner is the lock token of the process that sends for the store
@@ -128,8 +131,13 @@ func (a *App) Dispatcher(ctx context.Context, s *Sending) (*dispatch.Dispatcher,
 		ListUnsubscribe: cfg.Sending.ListUnsubscribe, LiveOwner: a.LiveOwner,
 		Limits: mailer.Limits{PerHour: cfg.Sending.PerHour, PerDay: cfg.Sending.PerDay,
 			MinGap: cfg.Sending.MinGap.Duration, Jitter: cfg.Sending.Jitter.Duration}}
+	if a.post != nil {
+		o.Post = a.post(cfg)
+	}
 	closer := func() {}
-	if s != nil {
+	if s != nil && s.PrintOnly {
+		o.Owner = s.Owner
+	} else if s != nil {
 		mc, err := a.Mailer(ctx)
 		if err != nil {
 			return nil, nil, err

@@ -38,6 +38,10 @@ type Audience struct {
 	Stages      []contact.Stage   // who may start the campaign (default: new)
 	ExcludeTags []string          // none of
 	Fields      map[string]string // custom field equals (case-insensitive)
+	// DueForTouch admits only contacts due for a keep-in-touch note
+	// (Facts.DueForTouch, by Touch); its stages default to the rules'.
+	DueForTouch bool
+	Touch       *contact.TouchRules
 }
 
 // Step is one message of a campaign.
@@ -59,7 +63,17 @@ type Step struct {
 	Before     *schedule.Delay
 	AfterEvent *schedule.Delay
 	Only       string
+	// Revision and Cancel mark the messages rapport adds about an invite
+	// step's event when it changes (see Updates): an update carrying
+	// SEQUENCE Revision, or the cancellation. Steps of the file have
+	// neither.
+	Revision int
+	Cancel   bool
 }
+
+// Added reports whether the step is an update or a cancellation rapport
+// added, not a step of the file.
+func (s *Step) Added() bool { return s.Revision > 0 || s.Cancel }
 
 // The answers a step about an event can be limited to (`only`).
 var OnlyValues = []string{"accepted", "declined", "tentative", "no-answer", "attended"}
@@ -77,6 +91,7 @@ type file struct {
 		Stages      []string          `toml:"stages"`
 		ExcludeTags []string          `toml:"exclude_tags"`
 		Fields      map[string]string `toml:"fields"`
+		DueForTouch bool              `toml:"due_for_touch"`
 	} `toml:"audience"`
 	Steps []fileStep `toml:"steps"`
 }
@@ -100,6 +115,9 @@ type Env struct {
 	Pipeline  contact.Pipeline                 // for audience stages and unless conditions
 	Kinds     []string                         // configured contact kinds
 	Templates func(channel, name string) error // reports a template that does not exist; nil skips the check
+	// Touch are the [keep_in_touch] rules an audience with due_for_touch
+	// uses; nil or empty makes such an audience an error.
+	Touch *contact.TouchRules
 }
 
 // DefaultUnless is what stops a campaign for a contact unless a step says

@@ -24,8 +24,21 @@ type Facts struct {
 	// date it asked us to wait until.
 	AutoRepliedAt time.Time
 	HoldUntil     time.Time
+	// DueForTouch: the contact is due for a keep-in-touch note (see
+	// Audience.DueForTouch); gathered only for such audiences.
+	DueForTouch bool
 	// StageAt is when the contact last moved stage (zero if never).
 	StageAt time.Time
+	// Invites are the contact's invitations in this campaign and their
+	// answers, by invite step id; a missing one was never recorded.
+	Invites map[string]Invitee
+}
+
+// Invitee is one person's invitation to an event and their answer.
+type Invitee struct {
+	Answer   contact.Answer // "" or NoAnswer: no answer yet
+	Attended *bool          // the user's correction; nil: those who accepted attended
+	Sequence int            // the event's revision they were last sent
 }
 
 // Options are the circumstances of one plan.
@@ -34,7 +47,8 @@ type Options struct {
 	Window   schedule.Window
 	Holidays schedule.Holidays
 	Pipeline contact.Pipeline
-	Paused   bool // the campaign is paused (or not started)
+	Paused   bool   // the campaign is paused (or not started)
+	State    string // with Paused: "draft", "paused" or "done", for the reason
 	// Capacity is how many messages the shared caps allow now; negative
 	// means no limit. Letters are not counted.
 	Capacity int
@@ -45,6 +59,20 @@ type Options struct {
 	// live rapport process (its outcome is moments away), as opposed to
 	// left uncertain by a crash. Nil means none is.
 	InFlight func(*contact.Send) bool
+	// Events are the invite steps' events as the store knows them, by
+	// step id; an event not recorded yet is at revision 0, not cancelled,
+	// with nobody accepted.
+	Events map[string]EventState
+}
+
+// EventState is what the store knows of an invite step's event.
+type EventState struct {
+	// Sequence is the revision everyone invited should have: raised when
+	// the event changed in the file (an update is then due to those with
+	// a lower one) and by the cancellation.
+	Sequence  int
+	Cancelled bool
+	Accepted  int // how many have accepted
 }
 
 // Code classifies an Item's reason, for machines and tests.
@@ -70,6 +98,10 @@ const (
 	CodeLeft      Code = "left"     // no longer in the audience
 	CodeNoEmail   Code = "no-email" // an email step for a postal-only contact
 	CodeDone      Code = "done"
+	CodeAnswer    Code = "answer"          // a step about an event that is not for this answer (only, a decline)
+	CodeFull      Code = "event-full"      // the invitation waits: the accepted fill the event
+	CodeCancelled Code = "event-cancelled" // the event is called off
+	CodeOver      Code = "event-over"      // too late: the event is over, or has begun
 )
 
 // Item is the plan for one contact.
@@ -95,6 +127,7 @@ func (c *Campaign) Plan(facts []Facts, o Options) []Item {
 		if it, ok := c.planOne(&facts[i], o); ok {
 			items = append(items, it)
 		}
+		items = append(items, c.Updates(&facts[i], o)...)
 	}
 	slices.SortStableFunc(items, compareItems)
 	c.applyCapacity(items, o)
@@ -138,12 +171,12 @@ func (c *Campaign) applyCapacity(items []Item, o Options) {
 	}
 }
 
-func (c *Campaign) planOne(f *Facts, o Options) (Item, bool) {
+func (c *Campaign) planSteps(f *Facts, o Options) (Item, bool) {
 	ct := f.Contact
 	it := Item{Contact: ct}
 	first := c.firstSend(f)
 	if first == nil && len(f.Sends) == 0 {
-		if !c.Audience.Admits(ct) {
+		if !c.Audience.Admits(ct) || c.Audience.DueForTouch && !f.DueForTouch {
 			return it, false
 		}
 	} else if !c.Audience.Matches(ct) {
@@ -201,14 +234,30 @@ func (c *Campaign) firstSend(f *Facts) *contact.Send {
 // nextStep walks the journal to the first step not done. stop is true when
 // the item is already decided (in the outbox, failed, all done).
 func (c *Campaign) nextStep(f *Facts, it *Item, o Options) (idx int, prev *contact.Send, stop bool) {
+	var notFor *Item // the first step passed over: not for this contact's answer
 	for i, s := range c.Steps {
 		sd := f.Sends[s.ID]
+		if sd == nil || sd.State == contact.SendPlanned || sd.State == contact.SendDeferred {
+			if code, why := c.notFor(f, i, o); code != "" {
+				// The first step passed over says why, unless its time is
+				// gone: then a later one says more.
+				if notFor == nil || notFor.Code == CodeOver {
+					skip := it.not(code, why)
+					skip.Step, skip.Index = s, i
+					notFor = &skip
+				}
+				continue
+			}
+		}
 		switch {
 		case sd == nil || sd.State == contact.SendPlanned:
 			return i, prev, false
 		case sd.State == contact.SendDeferred:
 			it.Deferred = sd
 			return i, prev, false
+		case sd.State == contact.SendSending && sd.Channel == "letter":
+			*it = it.not(CodeSending, printing(s, sd, o))
+			return i, prev, true
 		case sd.State == contact.SendSending && o.InFlight != nil && o.InFlight(sd):
 			*it = it.not(CodeSending, fmt.Sprintf("%s is being sent right now", s.ID))
 			return i, prev, true
@@ -223,6 +272,10 @@ func (c *Campaign) nextStep(f *Facts, it *Item, o Options) (idx int, prev *conta
 			prev = sd
 		}
 	}
+	if notFor != nil {
+		*it = *notFor
+		return 0, prev, true
+	}
 	*it = it.not(CodeDone, "every step is done")
 	return 0, prev, true
 }
@@ -231,6 +284,11 @@ func (c *Campaign) nextStep(f *Facts, it *Item, o Options) (idx int, prev *conta
 func (c *Campaign) blocked(f *Facts, s *Step, first *contact.Send, o Options) (Code, string) {
 	if s.Channel != "letter" && f.Contact.Email == "" {
 		return CodeNoEmail, "has no email address (postal only)"
+	}
+	if s.Channel == "invite" && !s.Added() {
+		if code, why := c.inviteHeld(s, o); code != "" {
+			return code, why
+		}
 	}
 	since := time.Time{}
 	if first != nil {
@@ -255,8 +313,15 @@ func (c *Campaign) blocked(f *Facts, s *Step, first *contact.Send, o Options) (C
 // timing decides when the step is due and whether that is now.
 func (c *Campaign) timing(f *Facts, it Item, o Options) Item {
 	at := o.Now
-	if it.Previous != nil && it.Index > 0 {
-		at = it.Step.After.After(it.Previous.SentAt.In(c.Location), o.Holidays)
+	if it.Previous != nil && it.Index > 0 && !it.Step.Added() {
+		from, ok := it.Previous.CountsFrom()
+		if !ok {
+			return it.not(CodeUnmailed, unmailed(it.Previous))
+		}
+		at = it.Step.After.After(from.In(c.Location), o.Holidays)
+	}
+	if t, ok := c.eventTime(f, it.Step, o); ok {
+		at = t
 	}
 	if it.Deferred != nil && it.Deferred.NextAttempt.After(at) {
 		at = it.Deferred.NextAttempt
@@ -286,7 +351,8 @@ func (c *Campaign) inWindow(it Item, o Options) Item {
 		}
 	}
 	now := o.Now.In(loc)
-	if !o.Window.Contains(now) || o.Holidays.Has(now) {
+	// The send window paces email; a letter is only printed, whenever.
+	if it.Step.Channel != "letter" && (!o.Window.Contains(now) || o.Holidays.Has(now)) {
 		it.At = o.Window.Next(now, o.Holidays)
 		return it.not(CodeWindow, "outside the send window ("+o.Window.String()+"); opens "+it.At.In(loc).Format("Mon 2006-01-02 15:04"))
 	}
@@ -297,7 +363,14 @@ func (c *Campaign) inWindow(it Item, o Options) Item {
 		}
 	}
 	if o.Paused {
-		return it.not(CodePaused, "due, but the campaign is not started (`rapport campaigns start "+c.Name+"`)")
+		why := "due, but the campaign is not started (`rapport campaigns start " + c.Name + "`)"
+		switch o.State {
+		case "paused":
+			why = "due, but the campaign is paused (`rapport campaigns start " + c.Name + "` resumes it)"
+		case "done":
+			why = "due, but the campaign is finished"
+		}
+		return it.not(CodePaused, why)
 	}
 	it.Due, it.Code, it.Reason = true, CodeDue, "due now"
 	return it

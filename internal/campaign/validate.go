@@ -74,6 +74,9 @@ func (v *validator) audience(f *file) Audience {
 		a.Kinds = append(a.Kinds, kind)
 	}
 	stages := f.Audience.Stages
+	if f.Audience.DueForTouch {
+		stages = v.touch(&a, stages)
+	}
 	if len(stages) == 0 {
 		stages = []string{string(contact.StageNew)}
 	}
@@ -160,4 +163,38 @@ func (v *validator) knownCondition(u string) bool {
 		return true
 	}
 	return v.env.Pipeline.Valid(contact.Stage(u))
+}
+
+// touch checks an audience that wants only the contacts due for a touch,
+// and returns its stages: those written, else the rules' own.
+func (v *validator) touch(a *Audience, stages []string) []string {
+	if v.env.Touch.Empty() {
+		v.add("audience.due_for_touch", "needs [keep_in_touch] in rapport.toml: say how often you keep in touch (e.g. every = \"12 months\")")
+		return stages
+	}
+	a.DueForTouch, a.Touch = true, v.env.Touch
+	kept := v.env.Touch.Stages
+	if len(kept) == 0 {
+		kept = contact.DefaultTouchStages
+	}
+	for _, s := range stages {
+		if st, err := v.env.Pipeline.Parse(s); err == nil && !slices.Contains(kept, st) {
+			v.add("audience.stages", "%q contacts are never due for a touch ([keep_in_touch] keeps in touch with %s)", st, stageList(kept))
+		}
+	}
+	if len(stages) > 0 {
+		return stages
+	}
+	for _, st := range kept {
+		stages = append(stages, string(st))
+	}
+	return stages
+}
+
+func stageList(st []contact.Stage) string {
+	out := make([]string, len(st))
+	for i, s := range st {
+		out[i] = string(s)
+	}
+	return strings.Join(out, ", ")
 }

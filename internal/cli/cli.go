@@ -91,9 +91,14 @@ func commands() []*command {
 	return []*command{
 		cmdInit(), cmdCheck(), cmdImport(),
 		cmdContactsList(), cmdContactsShow(), cmdContactsStage(), cmdContactsExport(),
+		cmdContactsAdd(), cmdContactsEdit(), cmdContactsLog(), cmdContactsTag(false), cmdContactsTag(true),
+		cmdContactsFind(), cmdContactsForget(), cmdReferralsAdd(), cmdReferralsList(), cmdReferralsRemove(),
+		cmdTouch(), cmdReport(), cmdBackup(),
 		cmdCampaignsList(), cmdCampaignsPlan(), cmdCampaignsPreview(), cmdCampaignsTest(),
 		cmdCampaignsStart(), cmdCampaignsPause(), cmdSend(), cmdOutboxList(), cmdOutboxResolve(),
-		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLogin(), cmdVersion(), cmdLog(),
+		cmdStatus(), cmdRun(), cmdInboxSync(), cmdLetters(), cmdLettersBatches(), cmdLettersMailed(), cmdLogin(), cmdVersion(), cmdLog(),
+		cmdEventsList(), cmdEventsShow(), cmdEventsExport(), cmdEventsUpdate(), cmdEventsCancel(),
+		cmdEventsAttended(), cmdEventsAnswer(),
 		cmdDemo(), cmdDashboard(),
 	}
 }

@@ -171,7 +171,8 @@ func TestDemoRunsTheWholeLoop(t *testing.T) {
 	}
 	for _, want := range []string{"2 skipped", "7 sent", "bounce      hbecker@closed-practice.example  contacted → bounced",
 		"reply       malvarez@elmpeds.example         contacted → replied", "auto-reply", "opted-out",
-		"4 notes due of 7 contacts"} {
+		"4 notes due of 7 contacts", "6 invited: 2 coming, 1 not coming, 0 maybe", "Tom Reyes, Reyes Couples Therapy <tom@reyescouples.example> (by email",
+		"Meet & Greet for Local Clinicians (", "): accepted"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the demo does not show %q:\n%s", want, out.String())
 		}

@@ -55,6 +55,10 @@ func runCampaignsList(ctx context.Context, a *app, args []string) error {
 	for _, c := range out {
 		var steps []string
 		for _, s := range c.Steps {
+			if n := s.Counts["printed"]; n > 0 { // a letter step
+				steps = append(steps, fmt.Sprintf("%s: %d printed", s.ID, n))
+				continue
+			}
 			steps = append(steps, fmt.Sprintf("%s: %d sent", s.ID, s.Counts["sent"]))
 		}
 		rows = append(rows, []string{c.Name, c.State, c.NextTick, strings.Join(steps, ", ")})
@@ -114,7 +118,9 @@ func runPlan(ctx context.Context, a *app, name, at string) error {
 	}
 	out := make([]planJSON, 0, len(items))
 	due := 0
+	people := map[int64]bool{}
 	for _, it := range items {
+		people[it.Contact.ID] = true
 		pj := planJSON{Contact: label(it.Contact), Due: it.Due, Reason: it.Reason, Code: string(it.Code)}
 		if it.Step != nil {
 			pj.Step = it.Step.ID
@@ -139,7 +145,7 @@ func runPlan(ctx context.Context, a *app, name, at string) error {
 		rows = append(rows, []string{p.Contact, p.Step, mark, p.Reason})
 	}
 	a.table([]string{"CONTACT", "STEP", "DUE", "WHY"}, rows)
-	a.say("%s due of %s, as of %s", plural(due, "note"), plural(len(out), "contact"), t.In(c.Location).Format("Mon 2006-01-02 15:04 MST"))
+	a.say("%s due of %s, as of %s", plural(due, "note"), plural(len(people), "contact"), t.In(c.Location).Format("Mon 2006-01-02 15:04 MST"))
 	return nil
 }
 
@@ -310,7 +316,7 @@ func runStart(ctx context.Context, a *app, name string) error {
 	}
 	n, items := started.Audience, started.Plan
 	a.say("campaign %s is started: %s in its audience; it runs %s (next %s).", c.Name, plural(n, "contact"),
-		c.Schedule, c.Schedule.Next(a.env.Now()).In(c.Location).Format("Mon 2006-01-02 15:04"))
+		c.Schedule.Describe(), a.day(c.Schedule.Next(a.env.Now())))
 	shown, more := 0, 0
 	for _, it := range items {
 		if it.Step == nil || !(it.Due || it.Code == campaign.CodeWindow || it.Code == campaign.CodeCap) {

@@ -62,6 +62,7 @@ func runCheck(ctx context.Context, a *app, offline bool) error {
 	for _, e := range errs {
 		rep.Problems = append(rep.Problems, e.Error())
 	}
+	a.checkLetters(rep)
 	if err := a.checkCampaigns(ctx, rep); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"rapport/internal/contact"
+	"rapport/internal/sheet"
 	"rapport/internal/store"
 )
 
@@ -39,7 +40,7 @@ func (f *contactFilter) filter(a *app) (store.Filter, error) {
 		out.Stages = append(out.Stages, st)
 	}
 	for _, k := range f.kinds {
-		kind, ok := contact.NormalizeKind(k, cfg.Contacts.Kinds)
+		kind, ok := cfg.Kinds().Match(k)
 		if !ok {
 			return out, usagef("--kind: unknown kind %q (kinds: %s)", k, strings.Join(cfg.Contacts.Kinds, ", "))
 		}
@@ -49,6 +50,14 @@ func (f *contactFilter) filter(a *app) (store.Filter, error) {
 }
 
 func (f *contactFilter) contacts(ctx context.Context, a *app) ([]*contact.Contact, error) {
+	return f.fetch(ctx, a, func(st *store.Store, filter store.Filter) ([]*contact.Contact, error) {
+		return st.Contacts(ctx, filter)
+	})
+}
+
+// fetch resolves the filter (a campaign to its members) and lists the
+// contacts with get.
+func (f *contactFilter) fetch(ctx context.Context, a *app, get func(*store.Store, store.Filter) ([]*contact.Contact, error)) ([]*contact.Contact, error) {
 	filter, err := f.filter(a)
 	if err != nil {
 		return nil, err
@@ -62,7 +71,7 @@ func (f *contactFilter) contacts(ctx context.Context, a *app) ([]*contact.Contac
 			return nil, err
 		}
 	}
-	return st.Contacts(ctx, filter)
+	return get(st, filter)
 }
 
 // campaignMembers lists the IDs of a campaign's audience and of everyone
@@ -105,35 +114,51 @@ func cmdContactsList() *command {
 
 func printContacts(a *app, list []*contact.Contact) {
 	rows := make([][]string, 0, len(list))
+	var missing []string
 	for _, c := range list {
 		email := c.Email
 		if email == "" {
 			email = "(postal only)"
 		}
+		stage := string(c.Stage)
+		if c.Missing {
+			stage += " (missing from its sheet)"
+			missing = append(missing, c.Source.File)
+		}
 		rows = append(rows, []string{fmt.Sprint(c.ID), email, c.Label(), c.Organization, c.Kind,
-			string(c.Stage), strings.Join(c.Tags, ",")})
+			stage, strings.Join(c.Tags, ",")})
 	}
 	a.table([]string{"ID", "EMAIL", "NAME", "ORGANIZATION", "KIND", "STAGE", "TAGS"}, rows)
 	a.say("%s", plural(len(list), "contact"))
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		files := strings.Join(slices.Compact(missing), ", ")
+		if len(missing) == 1 {
+			a.say("1 contact is missing from the spreadsheet it came from (%s): its row was removed. It is kept, with its history, and no note goes to it until the row is back.", files)
+		} else {
+			a.say("%d contacts are missing from the spreadsheets they came from (%s): their rows were removed. They are kept, with their history, and no note goes to them until their rows are back.", len(missing), files)
+		}
+	}
 }
 
 // contactJSON is the contract's JSON shape of a contact.
 type contactJSON struct {
-	ID           int64             `json:"id"`
-	Email        string            `json:"email"`
-	FirstName    string            `json:"first_name"`
-	LastName     string            `json:"last_name"`
-	Title        string            `json:"title"`
-	Organization string            `json:"organization"`
-	Kind         string            `json:"kind"`
-	Tags         []string          `json:"tags"`
-	Stage        string            `json:"stage"`
-	Fields       map[string]string `json:"fields"`
-	Phone        string            `json:"phone"`
-	Address      addressJSON       `json:"address"`
-	Notes        string            `json:"notes,omitempty"`
-	Missing      bool              `json:"missing_from_source,omitempty"`
-	History      []eventJSON       `json:"history,omitempty"`
+	ID           int64              `json:"id"`
+	Email        string             `json:"email"`
+	FirstName    string             `json:"first_name"`
+	LastName     string             `json:"last_name"`
+	Title        string             `json:"title"`
+	Organization string             `json:"organization"`
+	Kind         string             `json:"kind"`
+	Tags         []string           `json:"tags"`
+	Stage        string             `json:"stage"`
+	Fields       map[string]string  `json:"fields"`
+	Phone        string             `json:"phone"`
+	Address      addressJSON        `json:"address"`
+	Notes        string             `json:"notes,omitempty"`
+	Missing      bool               `json:"missing_from_source"` // its row is gone from its [[sources]] sheet
+	History      []eventJSON        `json:"history,omitempty"`
+	Events       []contactEventJSON `json:"events,omitempty"`
 }
 
 type addressJSON struct {
@@ -185,9 +210,15 @@ func runContactsShow(ctx context.Context, a *app, args []string) error {
 		for _, e := range hist {
 			out.History = append(out.History, eventJSON{At: e.At.UTC().Format("2006-01-02T15:04:05Z"), Type: string(e.Type), Detail: describeEvent(e)})
 		}
+		if out.Events, err = a.contactEvents(ctx, c.ID); err != nil {
+			return err
+		}
 		return a.printJSON(out)
 	}
 	printContact(a, c)
+	if err := printContactEvents(ctx, a, c.ID); err != nil {
+		return err
+	}
 	a.say("\nHistory:")
 	for _, e := range hist {
 		a.say("  %s  %-10s %s", a.when(e.At), e.Type, describeEvent(e))
@@ -210,8 +241,8 @@ func (a *app) findWithHistory(ctx context.Context, ref string) (*contact.Contact
 
 func printContact(a *app, c *contact.Contact) {
 	line := func(k, v string) {
-		if v != "" {
-			a.say("%-14s %s", k+":", v)
+		if v != "" { // a Notes cell may hold several lines: they line up
+			a.say("%-14s %s", k+":", strings.ReplaceAll(v, "\n", "\n"+strings.Repeat(" ", 15)))
 		}
 	}
 	line("Contact", fmt.Sprintf("#%d %s", c.ID, c.Label()))
@@ -227,14 +258,20 @@ func printContact(a *app, c *contact.Contact) {
 	}
 	line("Notes", c.Notes)
 	line("Time zone", c.TimeZone)
-	line("Source", fmt.Sprintf("%s row %d", c.Source.File, c.Source.Row))
+	unit := sheet.UnitOf(c.Source.File)
+	if c.Source.File != "" {
+		line("Source", fmt.Sprintf("%s %s %d", c.Source.File, unit, c.Source.Row))
+	}
 	if c.Missing {
-		line("Warning", "this contact's row is no longer in its spreadsheet")
+		line("Warning", "this contact's "+unit+" is no longer in its file")
 	}
 }
 
 func describeEvent(e contact.Event) string {
 	d := e.Detail
+	if e.Type == contact.EventLogged {
+		d = "by you: " + d
+	}
 	if e.To != "" && e.Type != contact.EventCreated {
 		move := fmt.Sprintf("%s → %s", e.From, e.To)
 		if e.Auto {

@@ -15,17 +15,24 @@ import (
 )
 
 func cmdDemo() *command {
-	var keep bool
+	var keep keepFlag
 	return &command{
 		name:    "demo",
+		args:    "[--keep [DIR]]",
 		summary: "the whole loop on sample data, with built-in mail servers, narrated (under a minute)",
 		help: `Starts a private mail server on this computer (nothing leaves it), a temporary
 store and sample contacts, and runs what a user does: import a spreadsheet,
 look at the notes, start a campaign, send, receive a reply from a front desk,
-an out-of-office answer, a bounce and an opt-out, and see every contact move.`,
-		example: "go run ./cmd/rapport demo\nrapport demo --keep   # keep the folder to look around",
-		setup:   func(fs *flag.FlagSet) { fs.BoolVar(&keep, "keep", false, "keep the demo folder afterwards") },
+an out-of-office answer, a bounce and an opt-out, and see every contact move;
+then invite the contacts to a meet-and-greet and watch the answers sort
+themselves, then a card by post, printed with its labels. --keep DIR runs it in DIR (new
+or empty) and keeps it, cards and labels included, to open.`,
+		example: "go run ./cmd/rapport demo\nrapport demo --keep ~/rapport-demo   # keep the folder to look around",
+		setup:   func(fs *flag.FlagSet) { fs.Var(&keep, "keep", "keep the demo folder afterwards (in DIR, if given)") },
 		run: func(ctx context.Context, a *app, args []string) error {
+			if keep.on && keep.dir == "" && len(args) == 1 {
+				keep.dir, args = args[0], nil // --keep DIR
+			}
 			if err := wantArgs(args, 0, 0, ""); err != nil {
 				return err
 			}
@@ -34,20 +41,43 @@ an out-of-office answer, a bounce and an opt-out, and see every contact move.`,
 	}
 }
 
+// keepFlag is --keep, alone (keep the temporary folder) or with the
+// folder to run the demo in.
+type keepFlag struct {
+	on  bool
+	dir string
+}
+
+func (k *keepFlag) String() string   { return k.dir }
+func (k *keepFlag) IsBoolFlag() bool { return true }
+func (k *keepFlag) Set(v string) error {
+	k.on = true
+	switch v {
+	case "true":
+	case "false":
+		k.on = false
+	default:
+		k.dir = v
+	}
+	return nil
+}
+
 const demoUser = "anna@leefamilytherapy.example"
 
 // demo is one run of the demo: a folder, a mail server, and a narrator.
 type demo struct {
-	a   *app
-	dir string
-	srv *localmail.Server
+	a    *app
+	dir  string
+	srv  *localmail.Server
+	keep bool // the folder stays afterwards
 }
 
-func runDemo(ctx context.Context, a *app, keep bool) error {
-	dir, err := os.MkdirTemp("", "rapport-demo-")
+func runDemo(ctx context.Context, a *app, k keepFlag) error {
+	dir, err := demoDir(k)
 	if err != nil {
 		return err
 	}
+	keep := k.on
 	if !keep {
 		defer os.RemoveAll(dir)
 	}
@@ -57,7 +87,7 @@ func runDemo(ctx context.Context, a *app, keep bool) error {
 	}
 	defer srv.Close()
 	srv.AddUser(demoUser, "demo-app-password")
-	d := &demo{a: a, dir: dir, srv: srv}
+	d := &demo{a: a, dir: dir, srv: srv, keep: keep}
 	if err := d.setup(); err != nil {
 		return err
 	}
@@ -69,6 +99,22 @@ func runDemo(ctx context.Context, a *app, keep bool) error {
 		d.say("Your turn: `rapport init ~/outreach`, then see README.md.")
 	}
 	return err
+}
+
+// demoDir is the folder the demo runs in: --keep DIR, new or empty, or a
+// temporary one.
+func demoDir(k keepFlag) (string, error) {
+	if k.dir == "" {
+		return os.MkdirTemp("", "rapport-demo-")
+	}
+	dir, err := filepath.Abs(k.dir)
+	if err != nil {
+		return "", err
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return "", usagef("--keep %s: the folder is not empty; give a new or empty one", k.dir)
+	}
+	return dir, os.MkdirAll(dir, 0o755)
 }
 
 func (d *demo) say(format string, args ...any) { fmt.Fprintf(d.a.stdout, format+"\n", args...) }
@@ -84,6 +130,9 @@ func (d *demo) setup() error {
 		return err
 	})
 	if err != nil {
+		return err
+	}
+	if err := d.datedMeetAndGreet(); err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(d.dir, "ca.pem"), d.srv.CAPEM(), 0o644); err != nil {

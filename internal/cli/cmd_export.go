@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"rapport/internal/sheet"
 )
@@ -18,7 +19,8 @@ func cmdContactsExport() *command {
 		summary: "write contacts to a spreadsheet, with stage, last sent, last reply and referrals",
 		help: `Writes every contact (or those the filters select) with their fields, custom
 fields, stage, when the last note went out, when they last answered, and how
-many referrals they sent. Cells that a spreadsheet would run as a formula are
+many referrals they sent, and the events they were invited to with their
+answers. Cells that a spreadsheet would run as a formula are
 written as text. The file is written whole or not at all.`,
 		example: "rapport contacts export contacts.xlsx\nrapport contacts export replied.csv --stage replied",
 		setup:   f.setup,
@@ -44,11 +46,23 @@ func runExport(ctx context.Context, a *app, path string, f *contactFilter) error
 	if err != nil {
 		return err
 	}
+	events, err := a.eventsField(ctx)
+	if err != nil {
+		return err
+	}
 	keys := map[string]bool{}
 	rows := make([]sheet.ExportRow, 0, len(list))
 	for _, c := range list {
+		if ev := events[c.ID]; ev != "" {
+			// The invitations and answers go in an "events" column.
+			c.Fields = maps.Clone(c.Fields)
+			if c.Fields == nil {
+				c.Fields = map[string]string{}
+			}
+			c.Fields["events"] = ev
+		}
 		ac := act[c.ID]
-		rows = append(rows, sheet.ExportRow{Contact: *c, LastSent: ac.LastSent, LastReply: ac.LastReply, Referrals: ac.Referrals})
+		rows = append(rows, sheet.ExportRow{Contact: *c, LastSent: inZone(ac.LastSent, a.loc()), LastReply: inZone(ac.LastReply, a.loc()), Referrals: ac.Referrals})
 		for k := range c.Fields {
 			keys[k] = true
 		}
@@ -61,4 +75,13 @@ func runExport(ctx context.Context, a *app, path string, f *contactFilter) error
 	}
 	a.say("wrote %s to %s", plural(len(rows), "contact"), path)
 	return nil
+}
+
+// inZone is t in the user's zone, for a spreadsheet cell that shows it as
+// written; a zero time stays zero.
+func inZone(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(loc)
 }

@@ -19,10 +19,12 @@ func cmdInboxSync() *command {
 		help: `Reads what arrived in your inbox (and Junk folder) since the last pass, without
 waiting for more. Replies move contacts to "replied" and stop their follow-ups;
 hard bounces to "bounced"; opt-outs to "opted-out"; an out-of-office answer
-moves nobody and makes the next note wait. Each new message about a contact
-is listed with what it did; mail that concerns none of your contacts is only
-counted, and left alone and unread by rapport. With -q nothing is printed but
-errors; --json lists every message looked at.`,
+moves nobody and makes the next note wait. Answers to your invitations, from
+a calendar's Accept / Decline or a plain "count me in", are recorded on the
+event (rapport events show NAME). Each new message about a contact is listed
+with what it did; mail that concerns none of your contacts is only counted,
+and left alone and unread by rapport. With -q nothing is printed but errors;
+--json lists every message looked at.`,
 		example: "rapport inbox sync\nrapport inbox sync --json",
 		run:     runInboxSync,
 	}
@@ -127,7 +129,7 @@ func (a *app) watcher(ctx context.Context, onResult func(inbox.Result)) (*inbox.
 	}
 	return inbox.New(dial, st, &inbox.Options{
 		Self: cfg.Identity.Email, AutoReplyPause: cfg.Sending.AutoReplyPause.Duration,
-		Mailbox: cfg.IMAP.Mailbox, Junk: junk, Processed: cfg.IMAP.ProcessedFolder,
+		Mailbox: cfg.IMAP.Mailbox, Junk: junk, Processed: cfg.IMAP.ProcessedFolder, AcceptedStage: cfg.Events.Accepted,
 		// The safety poll and the reconnect backoff stay on real timers:
 		// they are not schedules, and a test's clock must not fire them.
 		Poll: cfg.IMAP.Poll.Duration, Now: a.env.Now, Log: a.log,

@@ -183,7 +183,14 @@ func sentence(e *store.LogEntry) string {
 		return fmt.Sprintf("a note to %s bounced: %s", w, d)
 	case contact.EventOptOut:
 		return fmt.Sprintf("%s asked not to be written to again", w)
-	case contact.EventRSVP:
+	case contact.EventRSVP, contact.EventRSVPNo:
+		// Answers to rapport's invitations say what they did: "accepted
+		// the invitation to …", "declined …", "answered maybe …".
+		for _, verb := range []string{"accepted ", "declined ", "answered "} {
+			if strings.HasPrefix(d, verb) {
+				return w + " " + d
+			}
+		}
 		return fmt.Sprintf("%s answered an invitation: %s", w, d)
 	case contact.EventStage:
 		how := "you moved"
@@ -203,8 +210,16 @@ func sentence(e *store.LogEntry) string {
 		return fmt.Sprintf("you noted for %s: %s", w, d)
 	case contact.EventReferral:
 		return fmt.Sprintf("referral from %s: %s", w, d)
+	case contact.EventLogged:
+		return fmt.Sprintf("you were in touch with %s: %s", w, d)
 	case contact.EventPrinted:
 		return fmt.Sprintf("printed a letter to %s", w)
+	case contact.EventMailed:
+		s := "you mailed the letter to " + w
+		if i := strings.Index(d, "(print batch"); i >= 0 {
+			s += " " + d[i:]
+		}
+		return s
 	}
 	return fmt.Sprintf("%s: %s %s", w, e.Type, d)
 }

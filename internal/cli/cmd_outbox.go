@@ -76,6 +76,14 @@ func runOutboxList(ctx context.Context, a *app, state string) error {
 	if a.json {
 		return a.printJSON(out)
 	}
+	if len(out) == 0 {
+		if state == "" {
+			a.say("No note waits for your decision: every note's outcome is known.")
+		} else {
+			a.say("No note is %s.", state)
+		}
+		return nil
+	}
 	var table [][]string
 	for _, o := range out {
 		table = append(table, []string{strconv.FormatInt(o.ID, 10), o.State, o.Contact, o.Campaign + "/" + o.Step, o.Updated, o.Error})

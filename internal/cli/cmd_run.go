@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"rapport/internal/config"
-	"rapport/internal/contact"
 	"rapport/internal/daemon"
 	"rapport/internal/mailer"
-	"rapport/internal/sheet"
 	"rapport/internal/store"
 )
 
@@ -133,6 +131,15 @@ func (a *app) runtime(ctx context.Context, owner string) (*daemon.Runtime, error
 		}
 	}
 	rt.Sources = a.sources(ctx)
+	// The files are accepted: record their events now, so that an event
+	// whose time or place changed owes its update from this moment on.
+	if changed, err := d.SyncEvents(ctx, camps); err != nil {
+		a.log.Warn("event_sync_failed", "error", err.Error())
+	} else {
+		for _, e := range changed {
+			a.log.Info("event_update_due", "campaign", e.Campaign, "step", e.Step, "sequence", e.Sequence)
+		}
+	}
 	return rt, nil
 }
 
@@ -147,12 +154,8 @@ func (c envClock) After(d time.Duration) <-chan time.Time { return c.env.After(d
 func (a *app) sources(ctx context.Context) []daemon.Source {
 	var out []daemon.Source
 	for _, src := range a.cfg.Sources {
-		o := sheet.ImportOptions{Options: sheet.Options{Sheet: src.Sheet, Map: src.Map, Tags: src.Tags,
-			Kinds: a.cfg.Contacts.Kinds, Pipeline: a.cfg.Pipeline}}
-		if src.Kind != "" {
-			o.Kind, _ = contact.NormalizeKind(src.Kind, a.cfg.Contacts.Kinds)
-		}
-		out = append(out, &daemon.SheetSource{Path: a.cfg.Resolve(src.Path), Options: o, Store: a.st, Log: a.log, Now: a.env.Now})
+		o := sourceOptions(a.cfg, src)
+		out = append(out, &daemon.SheetSource{Path: o.Source, Options: o, Store: a.st, Log: a.log, Now: a.env.Now})
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"rapport/internal/campaign"
+	"rapport/internal/contact"
 	"rapport/internal/daemon"
 	"rapport/internal/dispatch"
 	"rapport/internal/mailer"
@@ -76,12 +77,12 @@ func runSend(ctx context.Context, a *app, name string, o dispatch.TickOptions) e
 		return err
 	}
 	lock, err := daemon.AcquireWait(ctx, daemon.LockPath(st.Path()), daemon.RoleSend, a.env.Now, func(h daemon.Holder) {
-		a.note("%s is sending for this store; waiting for it to finish…", h)
+		a.note("%s is sending for this folder since %s; waiting for it to finish…", h, a.day(h.Since))
 	})
 	if errors.Is(err, daemon.ErrRunning) {
 		h, _ := daemon.Running(daemon.LockPath(st.Path()))
-		return fmt.Errorf("%s is running and sends for this store, one note at a time: campaign %s is active, "+
-			"so its due notes go out at its next tick (%s); `rapport status` shows what it is doing", h, c.Name, a.nextTick(c))
+		return fmt.Errorf("%s is running (since %s) and sends for this folder, one note at a time: campaign %s is active, "+
+			"so its due notes go out at its next tick (%s); `rapport status` shows what it is doing", h, a.day(h.Since), c.Name, a.nextTick(c))
 	}
 	if err != nil {
 		return err
@@ -133,6 +134,9 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 		s = rec.s
 	}
 	d, done, err := a.dispatcher(ctx, s)
+	if err != nil && s != nil {
+		return a.printOnly(ctx, c, s, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -140,29 +144,31 @@ func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOpt
 	if rec != nil {
 		a.recoverFirst(ctx, d, rec.sf)
 	}
+	letters, perr := a.printLetters(ctx, d, []*campaign.Campaign{c}, o.DryRun)
 	pr := a.sendProgress()
 	o.Progress = pr.update
 	rep, err := d.Tick(ctx, []*campaign.Campaign{c}, o)
 	pr.finish()
 	if rep != nil {
-		a.printTick(rep, o.DryRun)
+		a.printTick(rep, o.DryRun, letters)
 		if !o.DryRun {
-			a.recordManualSend(ctx, c.Name, rep)
+			a.recordManualSend(ctx, c.Name, rep, letters)
 		}
 	}
 	if err == nil && ctx.Err() != nil {
 		return ctx.Err() // Ctrl-C: said so, and not a success
 	}
 	if errors.Is(err, dispatch.ErrPaused) {
-		return fmt.Errorf("%w; fix the cause, then run `rapport check` (it resumes sending once the login works)", err)
+		err = fmt.Errorf("%w; fix the cause, then run `rapport check` (it resumes sending once the login works)", err)
 	}
-	return err
+	return errors.Join(perr, err)
 }
 
-func (a *app) printTick(rep *dispatch.Report, dry bool) {
+func (a *app) printTick(rep *dispatch.Report, dry bool, letters *dispatch.PrintReport) {
+	results := append(printResults(letters), rep.Results...)
 	if a.json {
 		out := []sendJSON{}
-		for _, r := range rep.Results {
+		for _, r := range results {
 			out = append(out, sendJSON{Campaign: r.Campaign, Step: r.Step, Contact: label(r.Contact), State: string(r.State),
 				MessageID: r.MessageID, Reason: r.Reason})
 		}
@@ -171,16 +177,29 @@ func (a *app) printTick(rep *dispatch.Report, dry bool) {
 		if !rep.NextAt.IsZero() {
 			j["next_at"] = rep.NextAt.Format(time.RFC3339)
 		}
+		if letters != nil {
+			batches := []batchJSON{}
+			for _, b := range letters.Batches {
+				batches = append(batches, a.batchJSON(b.Batch, ""))
+			}
+			j["printed"], j["print_batches"] = letters.Letters(), batches
+		}
 		a.printJSON(j)
 		return
 	}
 	var rows [][]string
-	for _, r := range rep.Results {
+	for _, r := range results {
 		state := string(r.State)
+		if r.State == contact.SendPrinted {
+			state = "letter" // written to a PDF; the user prints it
+		}
 		if state == "" {
 			state = "skipped"
-			if dry && r.Reason == "would be sent" {
+			switch {
+			case dry && r.Reason == "would be sent":
 				state, r.Reason = "would send", ""
+			case dry && r.Reason == "would be printed":
+				state, r.Reason = "would print", ""
 			}
 		}
 		rows = append(rows, []string{state, label(r.Contact), r.Campaign + "/" + r.Step, r.Reason})
@@ -191,15 +210,20 @@ func (a *app) printTick(rep *dispatch.Report, dry bool) {
 	for _, p := range rep.Problems {
 		fmt.Fprintf(a.stderr, "problem: %s\n", p)
 	}
-	if rep.Due == 0 && len(rep.Problems) == 0 {
+	if rep.Due == 0 && len(rep.Problems) == 0 && len(printResults(letters)) == 0 {
 		a.say("%s", a.nothingDue(rep))
 		return
 	}
 	if dry {
-		a.say("dry run: %s due; nothing was sent", plural(rep.Due, "note"))
+		due := plural(rep.Due, "note")
+		if letters != nil && len(letters.Would) > 0 {
+			due += " and " + plural(len(letters.Would), "letter")
+		}
+		a.say("dry run: %s due; nothing was sent or printed", due)
 		return
 	}
-	a.say("%s", tickSummary(rep))
+	a.say("%s", tickSummary(rep, letters))
+	a.sayBatches(letters)
 	if rep.Stopped != "" && rep.Left > 0 {
 		a.say("%s not sent yet: %s. `rapport run` sends them on the campaign's schedule, or run `rapport send` again later.",
 			plural(rep.Left, "due note"), rep.Stopped)
@@ -236,6 +260,8 @@ func (a *app) nothingDue(rep *dispatch.Report) string {
 		{campaign.CodeStage, "in a stage the campaign skips"},
 		{campaign.CodeHeld, "no longer in their spreadsheet"},
 		{campaign.CodeNoEmail, "without an email address"},
+		{campaign.CodeNoAddress, "without a postal address"},
+		{campaign.CodeUnmailed, "waiting for a print batch to be marked mailed"},
 		{campaign.CodeFailed, "failed for good"},
 		{campaign.CodeLeft, "no longer in the audience"},
 		{campaign.CodeDone, "done with every step"},
@@ -256,14 +282,30 @@ func (a *app) nothingDue(rep *dispatch.Report) string {
 	return s
 }
 
-// tickSummary counts only what happened: "3 sent, 1 skipped".
-func tickSummary(rep *dispatch.Report) string {
+// tickSummary counts only what happened: "2 letters printed, 3 sent, 1
+// skipped".
+func tickSummary(rep *dispatch.Report, letters *dispatch.PrintReport) string {
 	var parts []string
+	if n := letters.Letters(); n > 0 {
+		var ids []string
+		for _, b := range letters.Batches {
+			ids = append(ids, itoa(b.Batch.ID))
+		}
+		where := "print batch " + joinComma(ids)
+		if len(ids) > 1 {
+			where = "print batches " + joinComma(ids)
+		}
+		parts = append(parts, plural(n, "letter")+" written to "+where)
+	}
+	skipped := rep.Skipped
+	if letters != nil {
+		skipped += len(letters.Skipped)
+	}
 	for _, p := range []struct {
 		n    int
 		what string
 	}{{rep.Sent, "sent"}, {rep.Deferred, "deferred (retried later)"}, {rep.Failed, "failed"},
-		{rep.Unknown, "uncertain"}, {rep.Skipped, "skipped"}} {
+		{rep.Unknown, "uncertain"}, {skipped, "skipped"}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
 		}
@@ -331,8 +373,8 @@ type lastSend struct {
 	Summary  string    `json:"summary"`
 }
 
-func (a *app) recordManualSend(ctx context.Context, name string, rep *dispatch.Report) {
-	b, _ := json.Marshal(lastSend{At: a.env.Now(), Campaign: name, Summary: tickSummary(rep)})
+func (a *app) recordManualSend(ctx context.Context, name string, rep *dispatch.Report, letters *dispatch.PrintReport) {
+	b, _ := json.Marshal(lastSend{At: a.env.Now(), Campaign: name, Summary: tickSummary(rep, letters)})
 	if err := a.st.SetSetting(context.WithoutCancel(ctx), keyLastSend, string(b)); err != nil {
 		a.log.Warn("record_last_send_failed", "error", err.Error())
 	}

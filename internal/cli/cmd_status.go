@@ -51,6 +51,9 @@ type statusJSON struct {
 	InFlight     int          `json:"in_flight"`
 	Deferred     int          `json:"deferred"`
 	Sources      []sourceJSON `json:"sources"`
+	// Print batches written and not marked mailed yet, and their letters.
+	BatchesWaiting int `json:"print_batches_waiting"`
+	LettersWaiting int `json:"letters_waiting"`
 	// Dashboard is the link that opens the dashboard, when one is served.
 	Dashboard string `json:"dashboard,omitempty"`
 }
@@ -95,6 +98,9 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 		if json.Unmarshal([]byte(v), &ls) == nil {
 			s.LastSend = &ls
 		}
+	}
+	if err := batchesWaiting(ctx, st, &s); err != nil {
+		return err
 	}
 	list, _ := a.loadCampaigns()
 	for _, c := range list {
@@ -194,6 +200,9 @@ func (a *app) sendingStatus(ctx context.Context, st *store.Store, s *statusJSON)
 	}
 	live := a.liveOwner()
 	for _, w := range waiting {
+		if w.Channel == "letter" {
+			continue // print batches settle themselves
+		}
 		if w.InFlight(live) {
 			s.InFlight++
 		} else {
@@ -238,6 +247,10 @@ func printStatus(a *app, s *statusJSON) {
 		outbox += fmt.Sprintf(", %d being sent right now", s.InFlight)
 	}
 	a.say("outbox:    %s", outbox)
+	if s.BatchesWaiting > 0 {
+		a.say("letters:   %s (%s) written, waiting to be printed and mailed: `rapport letters batches`",
+			batches(s.BatchesWaiting), plural(s.LettersWaiting, "letter"))
+	}
 	for _, c := range s.Campaigns {
 		a.say("campaign:  %-20s %-8s last %-16s next %s", c.Name, c.State, orDash(c.LastTick), orDash(c.NextTick))
 	}
@@ -251,6 +264,29 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// batchesWaiting counts the print batches written and not marked mailed.
+func batchesWaiting(ctx context.Context, st *store.Store, s *statusJSON) error {
+	list, err := st.LetterBatches(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range list {
+		if b.Written() && b.MailedAt.IsZero() {
+			s.BatchesWaiting++
+			s.LettersWaiting += b.Count
+		}
+	}
+	return nil
+}
+
+// batches writes "1 print batch", "2 print batches".
+func batches(n int) string {
+	if n == 1 {
+		return "1 print batch"
+	}
+	return fmt.Sprintf("%d print batches", n)
 }
 
 // capWords says a cap; per_hour = 0 means none.

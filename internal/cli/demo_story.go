@@ -44,8 +44,14 @@ func (d *demo) story(ctx context.Context) error {
 	if err := d.runAll(ctx, [][]string{{"campaigns", "plan", "intro-physicians", "--at", later}}); err != nil {
 		return err
 	}
-	d.say("\n6. Every contact keeps its whole story, and the log tells what rapport did:")
-	return d.runAll(ctx, [][]string{{"contacts", "show", "malvarez@elmpeds.example"}, {"log", "--since", "1h"}, {"status"}})
+	if err := d.meetAndGreet(ctx); err != nil {
+		return err
+	}
+	d.say("\n9. Every contact keeps its whole story, and the log tells what rapport did:")
+	if err := d.runAll(ctx, [][]string{{"contacts", "show", "priya@ramancounseling.example"}, {"log", "--since", "1h"}, {"status"}}); err != nil {
+		return err
+	}
+	return d.handwrittenNote(ctx, 10)
 }
 
 func (d *demo) runAll(ctx context.Context, steps [][]string) error {

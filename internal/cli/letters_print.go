@@ -3,11 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
 
+	"rapport/internal/batch"
 	"rapport/internal/config"
 	"rapport/internal/contact"
 	"rapport/internal/letters"
@@ -17,15 +17,12 @@ import (
 // printRun is one `rapport letters`: the template, the PDFs being made
 // and what became of each contact.
 type printRun struct {
-	job     letterJob
-	tm      *render.Template
-	sender  render.Sender
-	country string
-	now     time.Time
-	lt      *letters.Letters
-	env     *letters.Envelopes // nil without --envelopes
-	lab     *letters.Labels    // nil without --labels
-	res     lettersResult
+	job    letterJob
+	sender render.Sender
+	now    time.Time
+	run    *batch.Run
+	files  batch.Files
+	res    lettersResult
 }
 
 // lettersResult is what `rapport letters --json` prints.
@@ -68,22 +65,19 @@ func (a *app) newPrintRun(job letterJob, f *lettersFlags) (*printRun, error) {
 		return nil, err
 	}
 	o.Title = "rapport: " + job.template
-	r := &printRun{job: job, tm: tm, sender: a.sender(), country: cfg.Letters.Country, now: a.env.Now().In(cfg.Location)}
+	r := &printRun{job: job, sender: a.sender(), now: a.env.Now().In(cfg.Location), files: batch.Files{Letters: f.out}}
 	r.res.Letters = fileJSON{File: f.out, Size: string(job.format)}
-	if r.lt, err = letters.NewLetters(o); err != nil {
-		return nil, invalid(err)
-	}
+	bo := batch.Options{Layout: o, Skip: f.skip}
 	if f.envelopes != "" {
-		if r.env, err = letters.NewEnvelopes(job.envSize, o); err != nil {
-			return nil, invalid(err)
-		}
+		bo.Envelopes, r.files.Envelopes = job.envSize, f.envelopes
 		r.res.Envelopes = &fileJSON{File: f.envelopes, Size: string(job.envSize)}
 	}
 	if f.labels != "" {
-		if r.lab, err = letters.NewLabels(job.labelSheet, f.skip, o); err != nil {
-			return nil, invalid(err)
-		}
+		bo.Labels, r.files.Labels = job.labelSheet, f.labels
 		r.res.Labels = &fileJSON{File: f.labels, Size: string(job.labelSheet)}
+	}
+	if r.run, err = batch.New(tm, bo); err != nil {
+		return nil, invalid(err)
 	}
 	return r, nil
 }
@@ -169,44 +163,14 @@ func (r *printRun) one(c *contact.Contact) (string, error) {
 	case contact.StageOptedOut, contact.StageDoNotContact:
 		return fmt.Sprintf("in stage %s: rapport does not write to them", c.Stage), nil
 	}
-	to := letters.RecipientOf(c)
-	if _, err := to.Lines(r.country); err != nil {
-		return err.Error() + ": add it to your spreadsheet and import it again", nil
-	}
-	text, err := r.tm.RenderLetter(render.Input{Contact: c, Sender: r.sender, Campaign: r.job.campaign})
+	p, why, err := r.run.Add(render.Input{Contact: c, Sender: r.sender, Campaign: r.job.campaign}, r.now)
 	if err != nil {
-		return err.Error(), nil
-	}
-	name := c.Label()
-	if r.env != nil {
-		if err := r.env.Check(to, name); err != nil {
-			return err.Error(), nil
-		}
-	}
-	if r.lab != nil {
-		if err := r.lab.Check(to, name); err != nil {
-			return err.Error(), nil
-		}
-	}
-	p, err := r.lt.Add(letters.Letter{To: to, Contact: name, Seed: fmt.Sprint(c.ID), Date: r.now, Text: text})
-	var mg *letters.MissingGlyphError
-	switch {
-	case errors.As(err, &mg), errors.Is(err, letters.ErrTooLong), errors.Is(err, letters.ErrIncompleteAddress):
-		return err.Error(), nil
-	case err != nil:
 		return "", err
 	}
-	if r.env != nil {
-		if err := r.env.Add(to, name, fmt.Sprint(c.ID)); err != nil {
-			return "", err
-		}
+	if why != nil {
+		return why.Error(), nil
 	}
-	if r.lab != nil {
-		if err := r.lab.Add(to, name, fmt.Sprint(c.ID)); err != nil {
-			return "", err
-		}
-	}
-	r.res.Printed = append(r.res.Printed, printedJSON{Contact: contactRef(c), Name: name, Pages: p.Pages, Fallback: p.Fallback})
+	r.res.Printed = append(r.res.Printed, printedJSON{Contact: contactRef(c), Name: c.Label(), Pages: p.Pages, Fallback: p.Fallback})
 	return "", nil
 }
 
@@ -218,64 +182,15 @@ func contactRef(c *contact.Contact) string {
 	return fmt.Sprintf("#%d", c.ID)
 }
 
-// output is one PDF to write.
-type output struct {
-	path string
-	w    io.WriterTo
-}
-
-// write writes every PDF, or none: each goes to a temporary file beside
-// its place and is renamed only once all are written.
+// write writes every PDF, or none (see batch.Run.Write).
 func (r *printRun) write() error {
-	r.res.Letters.Count, r.res.Letters.Sheets = r.lt.Count(), r.lt.Sheets()
-	outs := []output{{r.res.Letters.File, r.lt}}
-	if r.env != nil {
-		r.res.Envelopes.Count, r.res.Envelopes.Sheets = r.env.Count(), r.env.Count()
-		outs = append(outs, output{r.res.Envelopes.File, r.env})
+	st := r.run.Stats()
+	r.res.Letters.Count, r.res.Letters.Sheets = st.Letters, st.LetterSheets
+	if e := r.res.Envelopes; e != nil {
+		e.Count, e.Sheets = st.Envelopes, st.Envelopes
 	}
-	if r.lab != nil {
-		r.res.Labels.Count, r.res.Labels.Sheets = r.lab.Count(), r.lab.Sheets()
-		outs = append(outs, output{r.res.Labels.File, r.lab})
+	if l := r.res.Labels; l != nil {
+		l.Count, l.Sheets = st.Labels, st.LabelSheets
 	}
-	var tmps []string
-	defer func() {
-		for _, t := range tmps {
-			os.Remove(t)
-		}
-	}()
-	for _, o := range outs {
-		tmp, err := writeTemp(o.path, o.w)
-		if err != nil {
-			return err
-		}
-		tmps = append(tmps, tmp)
-	}
-	for i, o := range outs {
-		if err := os.Rename(tmps[i], o.path); err != nil {
-			return fmt.Errorf("write %s: %w", o.path, err)
-		}
-	}
-	tmps = nil
-	return nil
-}
-
-func writeTemp(path string, w io.WriterTo) (string, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := w.WriteTo(f); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
+	return r.run.Write(r.files)
 }

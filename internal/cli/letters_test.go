@@ -2,10 +2,11 @@ package cli
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"rapport/internal/letters/pdftest"
 )
 
 // lettersOut is `rapport letters --json`.
@@ -40,17 +41,8 @@ func newPractice(t *testing.T) *user {
 
 func (u *user) path(name string) string { return filepath.Join(u.dir, name) }
 
-func pdfText(t *testing.T, path string) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext is not installed (Debian package poppler-utils): cannot read the PDF back")
-	}
-	out, err := exec.Command("pdftotext", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext %s: %v", path, err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
-}
+// pdfText reads a PDF back (see pdftest).
+var pdfText = pdftest.Text
 
 // TestCardsForThePastors is the story of the issue: pick the pastors,
 // print warm cards with matching envelopes and a sheet of labels.

@@ -11,8 +11,11 @@ import (
 	"rapport/internal/daemon"
 	"rapport/internal/dispatch"
 	"rapport/internal/imapconn"
+	"rapport/internal/inbox"
 	"rapport/internal/mailer"
+	"rapport/internal/oauth"
 	"rapport/internal/render"
+	"rapport/internal/store"
 )
 
 // core is the run's use cases (package app) over the config and store
@@ -20,7 +23,7 @@ import (
 func (a *app) core() *core.App {
 	if a.uc == nil {
 		a.uc = core.New(nil, nil, &core.Options{Now: a.env.Now, OAuthEndpoint: a.env.OAuthEndpoint, Senders: lockSenders{},
-			Open:  a.store,
+			Open: a.store, Post: a.post,
 			Sleep: func(ctx context.Context, d time.Duration) error { return daemon.Sleep(ctx, clockOf(a), d) }})
 	}
 	a.uc.Set(a.cfg, a.st, a.log)
@@ -97,3 +100,13 @@ func (a *app) sentFolder(ctx context.Context) (*mailer.SentFolder, error) {
 
 // wantSentCopy decides whether rapport appends a copy to Sent.
 func wantSentCopy(cfg *config.Config) bool { return core.WantSentCopy(cfg) }
+
+// The components the CLI wires into each other's interfaces.
+var (
+	_ daemon.Watcher       = (*inbox.Watcher)(nil)
+	_ daemon.Source        = (*daemon.SheetSource)(nil)
+	_ daemon.Clock         = envClock{}
+	_ imapconn.TokenSource = (*oauth.Source)(nil)
+	_ dispatch.SentFinder  = (*mailer.SentFolder)(nil)
+	_ inbox.Directory      = (*store.Store)(nil)
+)

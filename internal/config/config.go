@@ -25,6 +25,9 @@ type Config struct {
 	Inbox     InboxConf `toml:"inbox"`
 	Letters   Letters   `toml:"letters"`
 	OAuth     OAuth     `toml:"oauth"`
+	Events    Events    `toml:"events"`
+	// KeepInTouch is [keep_in_touch]; its Rules are filled by Load.
+	KeepInTouch KeepInTouch `toml:"keep_in_touch"`
 
 	// Path is the config file; Dir its directory, against which relative
 	// paths are resolved.
@@ -148,6 +151,16 @@ type Stages struct {
 // Contacts configures contact kinds.
 type Contacts struct {
 	Kinds []string `toml:"kinds"`
+	// KindAliases maps the words of a spreadsheet's kind column to kinds:
+	// "Family doc" = "physician". They come before rapport's own aliases.
+	KindAliases map[string]string `toml:"kind_aliases"`
+}
+
+// Kinds is the matcher for kind words built from [contacts]: the kinds and
+// the user's aliases.
+func (c *Config) Kinds() *contact.Kinds {
+	k, _ := contact.NewKinds(c.Contacts.Kinds, c.Contacts.KindAliases) // validated by Load
+	return k
 }
 
 // Paths locates the user's templates and campaigns.
@@ -160,6 +173,15 @@ type Paths struct {
 // InboxConf tunes classification effects.
 type InboxConf struct {
 	MatchDomain *bool `toml:"match_domain"` // a reply from a colleague at the same domain counts; default true
+}
+
+// Events tunes what answers to invitations do.
+type Events struct {
+	// AcceptedStage is where a contact who accepts an invitation moves:
+	// "meeting" unless set; "" or "off" for nowhere.
+	AcceptedStage string `toml:"accepted_stage"`
+	// Accepted is AcceptedStage checked against the pipeline; "" for off.
+	Accepted contact.Stage `toml:"-"`
 }
 
 // Source is a spreadsheet the daemon re-imports when it changes.

@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,6 +134,28 @@ func TestMissingFileSaysRunInit(t *testing.T) {
 	}
 }
 
+func TestKindAliases(t *testing.T) {
+	body := strings.Replace(example(t), `# "Front desk" = "physician"`, `"Front desk" = "physician"
+"Family doc" = "physicans"`, 1)
+	_, err := Load(write(t, body, 0o600))
+	var p *tomlfile.Problem
+	if !errors.As(err, &p) || p.Key != "contacts.kind_aliases.Family doc" || !strings.Contains(p.Msg, `"physicans" is not one of the kinds`) {
+		t.Fatalf("err = %v", err)
+	}
+	if lines := strings.Split(body, "\n"); !strings.HasPrefix(lines[p.Line-1], `"Family doc"`) {
+		t.Errorf("line %d is %q", p.Line, lines[p.Line-1])
+	}
+	c, err := Load(write(t, strings.Replace(body, `"physicans"`, `"Physician"`, 1), 0o600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for word, want := range map[string]string{"front desk": "physician", "Family Doc": "physician", "Rabbi": "pastor"} {
+		if got, ok := c.Kinds().Match(word); !ok || got != want {
+			t.Errorf("Match(%q) = %q, %v", word, got, ok)
+		}
+	}
+}
+
 func TestAnExplicitZeroIsKeptExactly(t *testing.T) {
 	base := strings.NewReplacer(`per_hour = 20 `, `per_hour = 0 `, `per_day = 100 `, `per_day = 0 `,
 		`min_gap = "45s" `, `min_gap = "0s" `, `jitter = "30s" `, `jitter = "0s" `).Replace(example(t))
@@ -164,6 +187,61 @@ func TestAnExplicitZeroIsKeptExactly(t *testing.T) {
 		_, err := Load(write(t, body, 0o644))
 		if err == nil || !strings.Contains(err.Error(), "imap.poll") || !strings.Contains(err.Error(), "line ") {
 			t.Errorf("poll = 0s: %v", err)
+		}
+	})
+}
+
+func TestAcceptedStage(t *testing.T) {
+	c, err := Load(write(t, example(t), 0o644))
+	if err != nil || c.Events.Accepted != "meeting" {
+		t.Fatalf("the example: %q %v", c.Events.Accepted, err)
+	}
+	off := strings.Replace(example(t), `accepted_stage = "meeting"`, `accepted_stage = "off"`, 1)
+	if c, err := Load(write(t, off, 0o644)); err != nil || c.Events.Accepted != "" {
+		t.Errorf("off: %q %v", c.Events.Accepted, err)
+	}
+	bad := strings.Replace(example(t), `accepted_stage = "meeting"`, `accepted_stage = "coffee"`, 1)
+	line := 1 + strings.Count(bad[:strings.Index(bad, "accepted_stage")], "\n")
+	_, err = Load(write(t, bad, 0o644))
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d: events.accepted_stage", line)) || !strings.Contains(err.Error(), "coffee") {
+		t.Errorf("an unknown stage: %v", err)
+	}
+	side := strings.Replace(example(t), `accepted_stage = "meeting"`, `accepted_stage = "bounced"`, 1)
+	if _, err := Load(write(t, side, 0o644)); err == nil || !strings.Contains(err.Error(), "side stage") {
+		t.Errorf("a side stage: %v", err)
+	}
+}
+
+func TestKeepInTouchRules(t *testing.T) {
+	t.Run("the example's rules: tags beat kinds, kinds beat every", func(t *testing.T) {
+		c, err := Load(write(t, example(t), 0o644))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := c.KeepInTouch.Rules
+		if r.Default.Months != 12 || r.Kinds["physician"].Months != 12 || r.Kinds["therapist"].Months != 6 ||
+			r.Tags["close-colleague"].Months != 3 {
+			t.Fatalf("rules = %+v", r)
+		}
+	})
+	t.Run("bad intervals, kinds and stages are named with their lines", func(t *testing.T) {
+		body := strings.Replace(example(t), `therapist = "6 months"`, "therapist = \"6 moons\"\nplumber = \"1 year\"", 1)
+		body = strings.Replace(body, `# stages = ["meeting", "partner"]`, `stages = ["opted-out"]`, 1)
+		_, err := Load(write(t, body, 0o644))
+		var ce *Error
+		if !errors.As(err, &ce) {
+			t.Fatalf("err = %v", err)
+		}
+		want := map[string]string{"keep_in_touch.kinds.therapist": "6 moons", "keep_in_touch.kinds.plumber": "unknown kind",
+			"keep_in_touch.stages": "never written to"}
+		for _, p := range ce.Problems {
+			var tp *tomlfile.Problem
+			if errors.As(p, &tp) && strings.Contains(tp.Msg, want[tp.Key]) && tp.Line > 0 {
+				delete(want, tp.Key)
+			}
+		}
+		if len(want) > 0 {
+			t.Errorf("not reported (with a line): %v in %v", want, err)
 		}
 	})
 }

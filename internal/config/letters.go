@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 
 	"rapport/internal/letters"
@@ -19,7 +20,17 @@ type Letters struct {
 	Locale         string `toml:"locale"`          // how the date is written; default en-US
 	Country        string `toml:"country"`         // your country (ISO code); default US
 	Plain          bool   `toml:"plain"`           // no variation of the hand
+	// With is what a campaign's print batch holds besides the letters:
+	// labels (the default), envelopes, both or none.
+	With string `toml:"with"`
 }
+
+// What a print batch can come with.
+var letterWith = []string{"labels", "envelopes", "both", "none"}
+
+// BatchEnvelopes and BatchLabels tell what print batches come with.
+func (l Letters) BatchEnvelopes() bool { return l.With == "envelopes" || l.With == "both" }
+func (l Letters) BatchLabels() bool    { return l.With == "labels" || l.With == "both" }
 
 // validateLetters checks [letters] and fills its defaults. Font files are
 // checked to exist here; whether they are TrueType is checked when
@@ -55,6 +66,11 @@ func (c *Config) validateLetters(p *problems) {
 		p.add("letters.country", "%q: write your country's two-letter code (US, CA, GB, DE ...)", l.Country)
 	}
 	l.Country = strings.ToUpper(l.Country)
+	if l.With = strings.ToLower(strings.TrimSpace(l.With)); l.With == "" {
+		l.With = "labels"
+	} else if !slices.Contains(letterWith, l.With) {
+		p.add("letters.with", "%q: print batches come with labels, envelopes, both or none", l.With)
+	}
 	for _, f := range []struct{ key, path string }{{"letters.font", l.Font},
 		{"letters.fallback_font", l.FallbackFont}, {"letters.signature_image", l.SignatureImage}} {
 		if f.path == "" {

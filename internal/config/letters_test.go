@@ -16,7 +16,7 @@ func TestLettersDefaultsFollowTheFormat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Letters.EnvelopeSize != want[0] || c.Letters.LabelSheet != want[1] || c.Letters.Country != "US" {
+		if c.Letters.EnvelopeSize != want[0] || c.Letters.LabelSheet != want[1] || c.Letters.Country != "US" || !c.Letters.BatchLabels() || c.Letters.BatchEnvelopes() {
 			t.Errorf("%s: %+v", format, c.Letters)
 		}
 	}
@@ -26,13 +26,14 @@ func TestLettersProblemsHaveLines(t *testing.T) {
 	body := strings.NewReplacer(`format = "letter"`, `format = "postcard"`,
 		`# envelope_size = "10"`, `envelope_size = "#9"`,
 		`# locale = "en-US"`, `locale = "tlh"`,
-		`# signature_image = "signature.png"`, `signature_image = "nowhere/signature.png"`).Replace(example(t))
+		`# signature_image = "signature.png"`, `signature_image = "nowhere/signature.png"`,
+		`# with = "labels"`, `with = "stamps"`).Replace(example(t))
 	_, err := Load(write(t, body, 0o600))
 	var ce *Error
-	if !errors.As(err, &ce) || len(ce.Problems) != 4 {
+	if !errors.As(err, &ce) || len(ce.Problems) != 5 {
 		t.Fatalf("err = %v", err)
 	}
-	for _, want := range []string{"letters.format", "card5x7", "letters.envelope_size", "letters.locale", "nowhere/signature.png", "line "} {
+	for _, want := range []string{"letters.format", "card5x7", "letters.envelope_size", "letters.locale", "nowhere/signature.png", "letters.with", "line "} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message lacks %q:\n%v", want, err)
 		}

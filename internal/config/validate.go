@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"slices"
@@ -92,6 +93,8 @@ func (c *Config) validate() error {
 	c.validateStages(p)
 	c.validateMisc(p)
 	c.validateLetters(p)
+	c.validateEvents(p)
+	c.validateKeepInTouch(p)
 	if err := c.checkFileMode(); err != nil {
 		p.list = append(p.list, err)
 	}
@@ -231,6 +234,7 @@ func (c *Config) validateMisc(p *problems) {
 	for i, k := range c.Contacts.Kinds {
 		c.Contacts.Kinds[i] = contact.NormalizeTag(k)
 	}
+	c.validateKindAliases(p)
 	switch c.SMTP.SentCopy {
 	case "auto", "always", "never":
 	default:
@@ -243,9 +247,21 @@ func (c *Config) validateMisc(p *problems) {
 			p.add(key, "a [[sources]] entry needs a path")
 		}
 		if s.Kind != "" {
-			if _, ok := contact.NormalizeKind(s.Kind, c.Contacts.Kinds); !ok {
+			if _, ok := c.Kinds().Match(s.Kind); !ok {
 				p.add(key+".kind", "unknown kind %q (kinds: %s)", s.Kind, strings.Join(c.Contacts.Kinds, ", "))
 			}
+		}
+	}
+}
+
+// validateKindAliases checks each alias on its own line: its kind must be
+// one of the kinds.
+func (c *Config) validateKindAliases(p *problems) {
+	for _, word := range slices.Sorted(maps.Keys(c.Contacts.KindAliases)) {
+		kind := c.Contacts.KindAliases[word]
+		if _, err := contact.NewKinds(c.Contacts.Kinds, map[string]string{word: kind}); err != nil {
+			p.add("contacts.kind_aliases."+word, "%q is not one of the kinds (%s); write one of them, or add it to kinds",
+				kind, strings.Join(c.Contacts.Kinds, ", "))
 		}
 	}
 }
@@ -265,4 +281,28 @@ func (c *Config) checkFileMode() error {
 			c.Path, fi.Mode().Perm(), c.Path)
 	}
 	return nil
+}
+
+// validateEvents checks [events]. Left out, accepted_stage is "meeting"
+// when the pipeline has that stage (and off when a custom one does not).
+func (c *Config) validateEvents(p *problems) {
+	v := strings.TrimSpace(c.Events.AcceptedStage)
+	if !c.file.Defined("events.accepted_stage") {
+		if c.Pipeline.Valid(contact.StageMeeting) {
+			c.Events.Accepted = contact.StageMeeting
+		}
+		return
+	}
+	if v == "" || strings.EqualFold(v, "off") {
+		return
+	}
+	st, err := c.Pipeline.Parse(v)
+	switch {
+	case err != nil:
+		p.add("events.accepted_stage", "%v (or \"off\": an accept moves nobody)", err)
+	case c.Pipeline.Suppressed(st) || !slices.Contains(c.Pipeline.Main, st):
+		p.add("events.accepted_stage", "%q is a side stage; give a stage of the pipeline (%s) or \"off\"", v, strings.Join(stageNames(c.Pipeline.Main), ", "))
+	default:
+		c.Events.Accepted = st
+	}
 }

@@ -137,36 +137,6 @@ func TestAddressLines(t *testing.T) {
 	}
 }
 
-func TestMergeKeepsWhatTheFileDoesNotHave(t *testing.T) {
-	old := &Contact{ID: 7, Email: "lee@clinic.test", FirstName: "Anna", Phone: "555-0100", Stage: StageReplied,
-		Tags: []string{"pediatrics"}, Fields: map[string]string{"specialty": "peds", "best_day": "Tue"}}
-	in := &Contact{Email: "lee@clinic.test", FirstName: "Anna", Phone: "", Stage: StageNew,
-		Tags: []string{"east-side"}, Fields: map[string]string{"specialty": "pediatrics"}}
-	got, changes := Merge(old, in, []string{"email", "first_name", "phone", "tags", "fields.specialty"})
-	if got.Stage != StageReplied || got.ID != 7 {
-		t.Errorf("re-import changed stage or id: %+v", got)
-	}
-	if got.Phone != "" {
-		t.Errorf("an emptied phone cell must clear the phone, got %q", got.Phone)
-	}
-	if got.Fields["best_day"] != "Tue" || got.Fields["specialty"] != "pediatrics" {
-		t.Errorf("fields = %v", got.Fields)
-	}
-	if strings.Join(got.Tags, ",") != "east-side,pediatrics" {
-		t.Errorf("tags must be added, never removed: %v", got.Tags)
-	}
-	if len(changes) != 3 {
-		t.Errorf("changes = %q", changes)
-	}
-	if old.Fields["specialty"] != "peds" {
-		t.Error("Merge modified the stored contact's map")
-	}
-	_, none := Merge(&got, &got, []string{"email", "first_name", "phone", "tags", "fields.specialty"})
-	if len(none) != 0 {
-		t.Errorf("merging a contact with itself reports changes: %q", none)
-	}
-}
-
 func TestOptOutToken(t *testing.T) {
 	for _, id := range []int64{1, 42, 99999} {
 		got, ok := ParseOptOutToken(OptOutToken(id))
@@ -181,5 +151,15 @@ func TestOptOutToken(t *testing.T) {
 	}
 	if _, ok := ParseOptOutToken(bad); ok {
 		t.Errorf("a mistyped token %q matched", bad)
+	}
+}
+
+func TestCleanMultiline(t *testing.T) {
+	got, err := CleanMultiline("\r\n  Met at the  open house\r\n\r\n\r\nBrings cookies\u2028in July  \n")
+	if want := "Met at the open house\n\nBrings cookies\nin July"; err != nil || got != want {
+		t.Errorf("CleanMultiline = %q, %v; want %q", got, err, want)
+	}
+	if _, err := CleanMultiline("ok\nbut\x00not this"); err == nil {
+		t.Error("a NUL was accepted in a notes cell")
 	}
 }

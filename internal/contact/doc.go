@@ -3,6 +3,11 @@
 // what comes in from spreadsheets, and the small types several packages share
 // (a history Event, a journal Send).
 //
-// It imports only the standard library and golang.org/x/net/idna, so every
-// other package of rapport may import it and it imports none of them.
+// It also holds the contact book's rules: fields set by name as a user
+// types them (Set), the folded text contact search compares (Fold), and
+// the keep-in-touch intervals (TouchRules).
+//
+// It imports only the standard library, golang.org/x/net/idna and
+// golang.org/x/text (accent folding), so every other package of rapport may
+// import it and it imports none of them.
 package contact

@@ -16,11 +16,17 @@ const (
 	EventBounce    EventType = "bounce"  // a delivery failure report came back
 	EventAutoReply EventType = "auto-reply"
 	EventOptOut    EventType = "opt-out"
-	EventRSVP      EventType = "rsvp"
+	EventRSVP      EventType = "rsvp"    // accepted (or maybe) an invitation: an answer, like a reply
+	EventRSVPNo    EventType = "rsvp-no" // declined an invitation: ends only that event's notes
 	EventMissing   EventType = "missing" // the row disappeared from its spreadsheet source
 	EventNote      EventType = "note"
 	EventReferral  EventType = "referral"
 	EventPrinted   EventType = "printed"
+	EventMailed    EventType = "mailed" // a printed letter's batch was marked as posted
+	// EventLogged is an interaction the user recorded themselves (`contacts
+	// log`): a visit, a call, cookies dropped off. It counts as being in
+	// touch.
+	EventLogged EventType = "logged"
 )
 
 // Event is one line of a contact's history. Stage moves fill From and To;

@@ -7,39 +7,137 @@ import (
 	"strings"
 )
 
+// Change is one field a re-import changes, or, in Diff.Kept, would have
+// changed: Old is the stored value, New the file's.
+type Change struct {
+	Field string `json:"field"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}
+
+// String is "field: old → new", or "field: new" for a value that was empty,
+// on one line: a line break in a value shows as "↵".
+func (c Change) String() string {
+	if c.Old == "" {
+		return fmt.Sprintf("%s: %s", c.Field, OneLine(c.New))
+	}
+	return fmt.Sprintf("%s: %s → %s", c.Field, OneLine(c.Old), OneLine(c.New))
+}
+
+// OneLine shows multi-line text (a Notes cell) on one line, its line
+// breaks as " ↵ ".
+func OneLine(s string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	return strings.ReplaceAll(s, "\n", " ↵ ")
+}
+
+// Diff is what Merge did to a stored contact.
+type Diff struct {
+	Changed []Change // applied
+	// Kept are values the file differs on but that were kept, because the
+	// contact came from another file (or was typed in by hand) and the
+	// import was not told to overwrite.
+	Kept []Change
+	Back bool // the contact was flagged missing from its sheet and is back in it
+}
+
+// Empty reports whether Merge changed nothing.
+func (d Diff) Empty() bool { return len(d.Changed) == 0 && !d.Back }
+
+// Strings are the changes in words, for the contact's history.
+func (d Diff) Strings() []string {
+	out := make([]string, 0, len(d.Changed)+1)
+	for _, c := range d.Changed {
+		out = append(out, c.String())
+	}
+	if d.Back {
+		out = append(out, "back in the spreadsheet")
+	}
+	return out
+}
+
+// MergeOptions say how far a re-import may go.
+type MergeOptions struct {
+	// Overwrite lets a file other than the contact's own source replace
+	// values (`rapport import --overwrite`). The contact keeps its source:
+	// it is still flagged if its row leaves that sheet.
+	Overwrite bool
+}
+
 // Merge applies a re-imported row to the stored contact and returns the
-// result with a list of the changes in words ("phone: 555-0100 → 555-0199").
-// provided names the fields the spreadsheet has a column for (the names of
-// sheet.Fields, "name" standing for first and last name, and "fields.KEY" for
-// a custom column): those are overwritten, an empty cell clearing the value;
-// fields the file has no column for are kept. Tags are added, never removed.
+// result with what changed. What the user typed is never lost:
+//   - an empty cell never clears a stored value;
+//   - the email keeps the case it was first stored with;
+//   - a row from a file other than the contact's own source (Source.File;
+//     a contact typed in by hand has none) only fills empty fields, unless
+//     o.Overwrite; the values it would have replaced are listed in Kept;
+//   - tags are added, never removed.
+//
 // The stage, the history, the ID and the creation time are never touched.
-func Merge(old, in *Contact, provided []string) (Contact, []string) {
+func Merge(old, in *Contact, o MergeOptions) (Contact, Diff) {
 	out := *old
 	out.Fields = maps.Clone(old.Fields)
-	var changes []string
+	own := in.Source.File != "" && in.Source.File == old.Source.File
+	replace := own || o.Overwrite
+	var d Diff
 	set := func(name string, dst *string, v string) {
-		if *dst != v {
-			changes = append(changes, change(name, *dst, v))
+		switch {
+		case v == "" || *dst == v:
+		case *dst == "" || replace:
+			d.Changed = append(d.Changed, Change{name, *dst, v})
 			*dst = v
+		default:
+			d.Kept = append(d.Kept, Change{name, *dst, v})
 		}
 	}
-	has := providedSet(provided)
+	if strings.EqualFold(old.Email, in.Email) {
+		in = withEmail(in, old.Email)
+	}
 	for _, f := range scalarFields(&out, in) {
-		if has[f.name] {
-			set(f.name, f.dst, f.val)
-		}
+		set(f.name, f.dst, f.val)
 	}
 	if tags := NormalizeTags(append(slices.Clone(old.Tags), in.Tags...)); !slices.Equal(tags, old.Tags) {
-		changes = append(changes, "tags: "+strings.Join(tags, ", "))
+		d.Changed = append(d.Changed, Change{"tags", strings.Join(old.Tags, ", "), strings.Join(tags, ", ")})
 		out.Tags = tags
 	}
-	changes = append(changes, mergeFields(&out, in, has)...)
-	if out.Missing {
-		out.Missing = false
-		changes = append(changes, "back in the spreadsheet")
+	for _, k := range slices.Sorted(maps.Keys(in.Fields)) {
+		v := out.Fields[k]
+		set(k, &v, in.Fields[k])
+		if v != "" {
+			if out.Fields == nil {
+				out.Fields = map[string]string{}
+			}
+			out.Fields[k] = v
+		}
 	}
-	return out, changes
+	staleKindOriginal(&out, in, &d)
+	if own {
+		if out.Missing {
+			out.Missing, d.Back = false, true
+		}
+		out.Source = in.Source
+	}
+	return out, d
+}
+
+func withEmail(c *Contact, email string) *Contact {
+	cp := *c
+	cp.Email = email
+	return &cp
+}
+
+// staleKindOriginal drops kind_original, which the import writes when a
+// kind word matched no kind, once the contact has a real kind again: it
+// would otherwise say "Family doc" beside kind physician forever.
+func staleKindOriginal(out, in *Contact, d *Diff) {
+	orig, ok := out.Fields["kind_original"]
+	if !ok || out.Kind == "other" || in.Fields["kind_original"] != "" || in.Kind == "" || in.Kind != out.Kind {
+		return
+	}
+	delete(out.Fields, "kind_original")
+	d.Changed = append(d.Changed, Change{"kind_original", orig, "(cleared: the kind is now " + out.Kind + ")"})
 }
 
 type scalar struct {
@@ -65,55 +163,6 @@ func scalarFields(out, in *Contact) []scalar {
 		{"notes", &out.Notes, in.Notes},
 		{"timezone", &out.TimeZone, in.TimeZone},
 	}
-}
-
-func providedSet(provided []string) map[string]bool {
-	has := map[string]bool{}
-	for _, p := range provided {
-		has[p] = true
-		switch p {
-		case "name":
-			has["first_name"], has["last_name"] = true, true
-		case "street2":
-			has["street"] = true
-		}
-	}
-	return has
-}
-
-func mergeFields(out, in *Contact, has map[string]bool) []string {
-	var changes []string
-	keys := slices.Sorted(maps.Keys(in.Fields))
-	for k := range has {
-		if key, ok := strings.CutPrefix(k, "fields."); ok && has[k] && !slices.Contains(keys, key) {
-			keys = append(keys, key)
-		}
-	}
-	for _, k := range keys {
-		v := in.Fields[k]
-		if old := out.Fields[k]; old != v {
-			if out.Fields == nil {
-				out.Fields = map[string]string{}
-			}
-			changes = append(changes, change(k, old, v))
-			if v == "" {
-				delete(out.Fields, k)
-			} else {
-				out.Fields[k] = v
-			}
-		}
-	}
-	return changes
-}
-
-func change(name, from, to string) string {
-	switch {
-	case from == "":
-		return fmt.Sprintf("%s: %s", name, to)
-	case to == "":
-		return fmt.Sprintf("%s: %s → (cleared)", name, from)
-	}
-	return fmt.Sprintf("%s: %s → %s", name, from, to)
 }
 
 // PostalKey identifies a postal-only contact (one without an email) across

@@ -185,3 +185,31 @@ func FieldKey(header string) string {
 	}
 	return b.String()
 }
+
+// CleanMultiline checks and tidies free text that may run over several
+// lines, like a Notes cell typed with Alt+Enter: line breaks of any kind
+// become "\n", each line is tidied like CleanText, and blank lines at the
+// ends are dropped, as are runs of more than one blank line inside. Other
+// control characters and broken UTF-8 are refused as by CheckText. Such text
+// must never reach a header; render keeps subjects on one line.
+func CleanMultiline(s string) (string, error) {
+	s = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n").Replace(s)
+	var lines []string
+	blank := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		if err := CheckText(line); err != nil {
+			return "", err
+		}
+		line = CleanText(line)
+		if line == "" {
+			blank++
+			continue
+		}
+		if blank > 0 && len(lines) > 0 {
+			lines = append(lines, "")
+		}
+		blank = 0
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"), nil
+}

@@ -62,4 +62,19 @@ type Send struct {
 	// Owner is the sender-lock token of the process that claimed the row;
 	// a "sending" row whose owner still holds the lock is in flight.
 	Owner string
+	// Batch is a letter's print batch (0 for notes by email), and MailedAt
+	// when the user marked that batch as posted (zero until then).
+	Batch    int64
+	MailedAt time.Time
+}
+
+// CountsFrom is when the next step's delay starts: when a note went out,
+// or, for a letter of a print batch, when the batch was posted. ok is false
+// while that batch waits to be marked mailed: nobody knows yet when the
+// letter will arrive.
+func (s *Send) CountsFrom() (at time.Time, ok bool) {
+	if s.State != SendPrinted || s.Batch == 0 {
+		return s.SentAt, true
+	}
+	return s.MailedAt, !s.MailedAt.IsZero()
 }

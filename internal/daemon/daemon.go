@@ -393,6 +393,9 @@ func (d *Daemon) tick(ctx context.Context, rt *Runtime, p duePlan, now time.Time
 		camps = d.active(ctx, rt)
 		opts.Only = func(it campaign.Item) bool { return it.Deferred != nil }
 	}
+	if len(p.campaigns) > 0 {
+		d.print(ctx, rt, p.campaigns)
+	}
 	rep, err := rt.Dispatcher.Tick(ctx, camps, opts)
 	switch {
 	case err != nil && ctx.Err() == nil:

@@ -39,6 +39,8 @@ type Holder struct {
 	Token string // written on the journal rows it claims
 }
 
+// String names the holder for messages: "rapport run (pid 4242)". The
+// caller adds since when, in the user's zone.
 func (h Holder) String() string {
 	what := "rapport run"
 	if h.Role == RoleSend {
@@ -47,7 +49,7 @@ func (h Holder) String() string {
 	if h.PID == 0 {
 		return what
 	}
-	return fmt.Sprintf("%s (pid %d, since %s)", what, h.PID, h.Since.Local().Format("Jan 2 15:04"))
+	return fmt.Sprintf("%s (pid %d)", what, h.PID)
 }
 
 // ErrRunning is returned when another daemon holds the lock.

@@ -77,20 +77,17 @@ func (s *SheetSource) settled(fi os.FileInfo) bool {
 
 func (s *SheetSource) importNow(ctx context.Context) error {
 	o := s.Options
-	o.Source = s.Path
+	o.Source, o.FlagMissing = s.Path, true
 	rep, err := sheet.Import(ctx, s.Store, s.Path, o)
 	if err != nil {
 		s.Log.Warn("source_import_failed", "path", s.Path, "error", err.Error(), "retry", "at the next check")
 		return nil
 	}
-	missing := 0
-	if len(rep.Seen) > 0 { // a sheet with no good row is broken, not empty: flag no one
-		if missing, err = s.Store.MarkMissing(ctx, rep.File, rep.Seen); err != nil {
-			return err
-		}
-	}
 	s.Log.Info("source_imported", "path", s.Path, "read", rep.Read, "created", rep.Created, "updated", rep.Updated,
-		"unchanged", rep.Unchanged, "skipped", rep.Skipped, "missing", missing)
+		"unchanged", rep.Unchanged, "skipped", rep.Skipped, "missing", len(rep.Missing))
+	for _, m := range rep.Missing {
+		s.Log.Info("source_contact_missing", "path", s.Path, "contact_id", m.ID, "email", m.Email, "row", m.Row)
+	}
 	for _, e := range rep.Errors {
 		s.Log.Warn("source_row_skipped", "path", s.Path, "row", e.Row, "column", e.Column, "error", e.Message)
 	}

@@ -118,7 +118,7 @@ func prerender(b *testing.B, d *Dispatcher, camp *campaign.Campaign) []*gomail.M
 		if err != nil {
 			b.Fatal(err)
 		}
-		if msgs[i], err = d.build(p, mailer.NewMessageID(messageDomain(therapist), time.Now())); err != nil {
+		if msgs[i], err = d.build(p, mailer.NewMessageID(messageDomain(therapist), time.Now()), time.Now()); err != nil {
 			b.Fatal(err)
 		}
 	}

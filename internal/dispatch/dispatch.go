@@ -75,6 +75,9 @@ type Options struct {
 	// now ("" when none), so a plan tells a note in flight from one a crash
 	// left uncertain. Nil means none.
 	LiveOwner func() string
+	// Post prints campaigns' letter steps (see Print); nil leaves them
+	// unprinted.
+	Post *Post
 }
 
 // Dispatcher plans and sends campaigns.
@@ -123,7 +126,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // with the caps as they stand, the campaign's state, and a render check
 // of every due note.
 func (d *Dispatcher) Plan(ctx context.Context, c *campaign.Campaign, t time.Time) ([]campaign.Item, error) {
-	facts, err := Facts(ctx, d.o.Store, c, t)
+	facts, events, err := d.facts(ctx, c, t)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +141,7 @@ func (d *Dispatcher) Plan(ctx context.Context, c *campaign.Campaign, t time.Time
 	tpl := newTemplates(d.o.Templates)
 	live := d.o.LiveOwner()
 	return c.Plan(facts, campaign.Options{Now: t, Window: d.o.Window, Holidays: d.o.Holidays,
-		Pipeline: d.o.Store.Pipeline, Paused: state.State != store.CampaignActive, Capacity: capacity,
+		Pipeline: d.o.Store.Pipeline, Paused: state.State != store.CampaignActive, State: state.State, Capacity: capacity, Events: events,
 		InFlight: func(sd *contact.Send) bool { return sd.InFlight(live) },
 		Check:    func(ct *contact.Contact, s *campaign.Step) error { return d.check(tpl, c, s, ct) }}), nil
 }
@@ -171,16 +174,16 @@ func (d *Dispatcher) capacity(ctx context.Context, t time.Time) (int, error) {
 
 // check renders a step for a contact and reports what is missing.
 func (d *Dispatcher) check(tpl *templates, c *campaign.Campaign, s *campaign.Step, ct *contact.Contact) error {
-	if s.Channel == "letter" || s.Channel == "invite" {
-		return nil // checked by their own commands
+	if s.Channel == "letter" {
+		return d.checkLetter(tpl, c, s, render.Input{Contact: ct, Sender: d.o.Sender, Campaign: c.Name, Step: s.ID})
 	}
-	t, err := tpl.get(s.Template)
+	t, err := tpl.forStep(s)
 	if err != nil {
 		return err
 	}
-	in := render.Input{Contact: ct, Sender: d.o.Sender, Campaign: c.Name, Step: s.ID}
+	in := d.input(c, s, ct)
 	key, cacheable := t.ShapeKey(in)
-	key = s.Template + "\x00" + key
+	key = s.Template + "\x00" + s.ID + "\x00" + key
 	if cacheable {
 		if err, ok := tpl.checked[key]; ok {
 			return err
@@ -217,6 +220,18 @@ type templates struct {
 	// (see render.Template.ShapeKey): contacts whose fields are empty in
 	// the same places pass or fail alike, so thousands need a few renders.
 	checked map[string]error
+	post    *postal // letter steps' templates and layout (letters.go)
+	// events holds the invite steps' events, read once.
+	events eventCache
+}
+
+// forStep is the template a step renders: its own, or for a cancellation
+// rapport's short note.
+func (t *templates) forStep(s *campaign.Step) (*render.Template, error) {
+	if s.Cancel {
+		return cancelTemplate()
+	}
+	return t.get(s.Template)
 }
 
 func newTemplates(dir string) *templates {

@@ -42,6 +42,10 @@ func Facts(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.
 	if err != nil {
 		return nil, err
 	}
+	due, err := dueForTouch(ctx, st, c, now)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]campaign.Facts, 0, len(contacts))
 	for _, ct := range contacts {
 		s := byContact[ct.ID]
@@ -50,9 +54,21 @@ func Facts(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.
 		}
 		e := eng[ct.ID]
 		out = append(out, campaign.Facts{Contact: ct, Sends: s, EngagedAt: e.EngagedAt,
-			AutoRepliedAt: e.AutoRepliedAt, HoldUntil: e.HoldUntil, StageAt: e.StageAt})
+			AutoRepliedAt: e.AutoRepliedAt, HoldUntil: e.HoldUntil, StageAt: e.StageAt,
+			DueForTouch: due[ct.ID]})
 	}
 	return out, nil
+}
+
+// facts is Facts with each contact's invitations, and the state of the
+// campaign's events, for Plan.
+func (d *Dispatcher) facts(ctx context.Context, c *campaign.Campaign, now time.Time) ([]campaign.Facts, map[string]campaign.EventState, error) {
+	facts, err := Facts(ctx, d.o.Store, c, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	events, err := d.eventFacts(ctx, c, facts, c.Round(now))
+	return facts, events, err
 }
 
 // audienceFilter narrows the contacts read from the store by kind and tag
@@ -79,4 +95,21 @@ func addEnrolled(ctx context.Context, st *store.Store, list []*contact.Contact, 
 	}
 	more, err := st.Contacts(ctx, store.Filter{IDs: missing})
 	return append(list, more...), err
+}
+
+// dueForTouch lists the contacts due for a keep-in-touch note at now, for
+// a campaign whose audience asks for them only (nil otherwise).
+func dueForTouch(ctx context.Context, st *store.Store, c *campaign.Campaign, now time.Time) (map[int64]bool, error) {
+	if !c.Audience.DueForTouch {
+		return nil, nil
+	}
+	items, err := st.Touches(ctx, c.Audience.Touch, now)
+	if err != nil {
+		return nil, err
+	}
+	due := map[int64]bool{}
+	for _, it := range items {
+		due[it.Contact.ID] = it.Due
+	}
+	return due, nil
 }

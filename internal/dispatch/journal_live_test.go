@@ -176,7 +176,7 @@ func TestANoteIsWrittenFromTheContactAsItIsWhenItGoesOut(t *testing.T) {
 		}
 		// The user fixes the sheet and the daemon re-imports it while the
 		// tick waits for the next slot: b's note was rendered already.
-		im, _ := w.st.BeginImport(ctx, store.ImportMeta{File: "contacts.xlsx", Provided: []string{"name"}})
+		im, _ := w.st.BeginImport(ctx, store.ImportMeta{File: "contacts.xlsx"})
 		im.Add(contact.Contact{Email: "b@clinic.test", Kind: "physician", FirstName: "Harriet", LastName: "Okafor",
 			Title: "Dr.", Organization: "Elm Pediatrics 1", Source: contact.Source{File: "contacts.xlsx", Row: 3}})
 		if _, err := im.Commit(1, nil); err != nil {

@@ -17,8 +17,8 @@ import (
 // threaded as it would be, with a fresh Message-ID. to, when not empty,
 // replaces the recipient (a test send to the user). Nothing is recorded.
 func (d *Dispatcher) Compose(ctx context.Context, c *campaign.Campaign, s *campaign.Step, ct *contact.Contact, to string) (*mail.Msg, error) {
-	if s.Channel != "email" {
-		return nil, fmt.Errorf("step %q is a %s step: preview it with `rapport letters`", s.ID, s.Channel)
+	if s.Channel == "letter" {
+		return nil, fmt.Errorf("step %q is a letter step: preview it with `rapport letters`", s.ID)
 	}
 	it := campaign.Item{Contact: ct, Step: s, Index: c.Index(s.ID)}
 	p, err := d.prepare(ctx, newTemplates(d.o.Templates), c, it, c.Round(d.o.Now()))
@@ -30,7 +30,7 @@ func (d *Dispatcher) Compose(ctx context.Context, c *campaign.Campaign, s *campa
 		cp.Email = to
 		p.item.Contact = &cp
 	}
-	return d.build(p, mailer.NewMessageID(messageDomain(d.o.Sender.Email), d.o.Now()))
+	return d.build(p, mailer.NewMessageID(messageDomain(d.o.Sender.Email), d.o.Now()), d.o.Now())
 }
 
 // Problem is one note that cannot be written for one contact.
@@ -41,9 +41,11 @@ type Problem struct {
 	Err      error // render.FieldErrors for missing fields
 }
 
-// CheckCampaign renders every email step of c for every contact of its
-// audience and everyone already in it, and returns what fails: each
-// missing field by contact and step.
+// CheckCampaign renders every email, invite and letter step of c for every
+// contact of its audience and everyone already in it (a letter for those
+// with a postal address, an email or an invitation for those with an
+// email address), and returns what fails: each missing field by contact
+// and step, and for letters what would not print.
 func (d *Dispatcher) CheckCampaign(ctx context.Context, c *campaign.Campaign) ([]Problem, int, error) {
 	facts, err := Facts(ctx, d.o.Store, c, d.o.Now())
 	if err != nil {
@@ -52,7 +54,8 @@ func (d *Dispatcher) CheckCampaign(ctx context.Context, c *campaign.Campaign) ([
 	tpl := newTemplates(d.o.Templates)
 	var out []Problem
 	for _, s := range c.Steps {
-		if s.Channel != "email" {
+		if s.Channel == "letter" {
+			out = append(out, d.checkLetters(tpl, c, s, facts)...)
 			continue
 		}
 		t, err := tpl.get(s.Template)
@@ -64,7 +67,7 @@ func (d *Dispatcher) CheckCampaign(ctx context.Context, c *campaign.Campaign) ([
 			if f.Contact.Email == "" {
 				continue
 			}
-			_, err := t.Render(render.Input{Contact: f.Contact, Sender: d.o.Sender, Campaign: c.Name, Step: s.ID})
+			_, err := t.Render(d.input(c, s, f.Contact))
 			var fe render.FieldErrors
 			if err != nil && !errors.As(err, &fe) {
 				// Not about this contact (an attachment gone since the

@@ -8,7 +8,8 @@ import (
 )
 
 // Recover settles the sends a crash or a lost connection left uncertain
-// ("sending" or "unknown"): each one whose Message-ID is in the Sent
+// ("sending" or "unknown"), after the print batches (recoverLetters):
+// each note whose Message-ID is in the Sent
 // folder went out and is recorded as sent; the others become "unknown"
 // and wait in the outbox for the user's decision. Nothing is sent again
 // here. sent may be nil when there is no IMAP account; then everything
@@ -16,13 +17,16 @@ import (
 // no other process has notes in flight; rows this process claimed itself
 // (Options.Owner) are left alone.
 func (d *Dispatcher) Recover(ctx context.Context, sent SentFinder) (found, waiting int, err error) {
+	if err := d.recoverLetters(ctx); err != nil {
+		return 0, 0, err
+	}
 	all, err := d.o.Store.Sends(ctx, store.SendFilter{States: []contact.SendState{contact.SendSending, contact.SendUnknown}})
 	if err != nil {
 		return 0, 0, err
 	}
 	var rows []*contact.Send
 	for _, r := range all {
-		if !r.InFlight(d.o.Owner) {
+		if !r.InFlight(d.o.Owner) && r.Channel != "letter" { // letters: recoverLetters
 			rows = append(rows, r)
 		}
 	}

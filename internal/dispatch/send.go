@@ -124,14 +124,16 @@ func (r *run) claimNext(ctx context.Context, ahead <-chan ready, done []store.Ou
 func (r *run) buildAhead(todo []ready, got []Claimed) {
 	for i, x := range todo {
 		if sd := got[i].Send; sd != nil {
-			x.p.built = r.buildFor(x.p, sd.MessageID)
+			x.p.built = r.buildFor(x.p, sd)
 		}
 	}
 }
 
-func (r *run) buildFor(p *prepared, messageID string) *built {
-	b := &built{messageID: messageID}
-	b.msg, b.err = r.d.build(p, messageID)
+// buildFor builds p for its claimed row: its Message-ID, and for an
+// invitation the claim time as the calendar's DTSTAMP.
+func (r *run) buildFor(p *prepared, sd *contact.Send) *built {
+	b := &built{messageID: sd.MessageID}
+	b.msg, b.err = r.d.build(p, sd.MessageID, sd.UpdatedAt)
 	if b.err == nil && r.d.o.SentCopy != nil {
 		if raw, err := mailer.Render(b.msg); err == nil {
 			b.raw = raw
@@ -295,7 +297,7 @@ func (r *run) deliver(ctx context.Context, x ready, sd *contact.Send) error {
 	for try := 0; ; try++ {
 		b := p.built
 		if b == nil || b.messageID != sd.MessageID {
-			b = r.buildFor(p, sd.MessageID)
+			b = r.buildFor(p, sd)
 		}
 		msg, err := b.msg, b.err
 		if err != nil {
@@ -332,6 +334,7 @@ func (r *run) deliver(ctx context.Context, x ready, sd *contact.Send) error {
 	}
 	r.recent = append(r.recent, at)
 	o := outcome(sd, res, at)
+	o.Invite = p.invite.sent()
 	if p.subject != sd.Subject {
 		o.Subject = p.subject // written again from a changed contact
 	}

@@ -102,6 +102,11 @@ func (d *Dispatcher) Tick(ctx context.Context, camps []*campaign.Campaign, o Tic
 	} else if paused {
 		return nil, fmt.Errorf("%w: %s", ErrPaused, why)
 	}
+	if !o.DryRun {
+		if _, err := d.SyncEvents(ctx, camps); err != nil {
+			return nil, err
+		}
+	}
 	now := d.o.Now()
 	tpl := newTemplates(d.o.Templates)
 	queue, rep, err := d.queue(ctx, tpl, camps, now, o)
@@ -129,12 +134,12 @@ func (d *Dispatcher) queue(ctx context.Context, tpl *templates, camps []*campaig
 	rep := &Report{}
 	var q []queued
 	for _, c := range camps {
-		facts, err := Facts(ctx, d.o.Store, c, now)
+		facts, events, err := d.facts(ctx, c, now)
 		if err != nil {
 			return nil, nil, err
 		}
 		items := c.Plan(facts, campaign.Options{Now: now, Window: d.o.Window, Holidays: d.o.Holidays,
-			Pipeline: d.o.Store.Pipeline, Capacity: -1,
+			Pipeline: d.o.Store.Pipeline, Capacity: -1, Events: events,
 			Check: func(ct *contact.Contact, s *campaign.Step) error { return d.check(tpl, c, s, ct) }})
 		broken := map[string]bool{}
 		for _, it := range items {
@@ -155,7 +160,7 @@ func (d *Dispatcher) queue(ctx context.Context, tpl *templates, camps []*campaig
 			} else if !it.Due {
 				rep.notDue(it, now)
 			}
-			if it.Due && it.Step.Channel == "email" && (o.Only == nil || o.Only(it)) {
+			if it.Due && (it.Step.Channel == "email" || it.Step.Channel == "invite") && (o.Only == nil || o.Only(it)) {
 				q = append(q, queued{camp: c, item: it, round: c.Round(now)})
 			}
 		}

@@ -50,33 +50,7 @@ type AppendMessage struct {
 // DialAppender connects, secures and logs in as Dial does, and checks that
 // the server can take many messages in one APPEND.
 func DialAppender(ctx context.Context, o Options) (*Appender, error) {
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, o.timeout())
-	defer cancel()
-	if o.Tokens != nil {
-		tok, err := o.Tokens.AccessToken(ctx)
-		if err != nil {
-			return nil, &Error{Step: StepLogin, Addr: o.Addr(), Err: err, token: true}
-		}
-		o.Password = tok
-	}
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", o.Addr())
-	if err != nil {
-		return nil, &Error{Step: StepConnect, Addr: o.Addr(), Err: err}
-	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	a, err := setupAppender(ctx, conn, o)
-	if !stop() {
-		conn.Close()
-		return nil, &Error{Step: stepOf(err), Addr: o.Addr(), Err: ctx.Err()}
-	}
-	if err != nil {
-		conn.Close()
-		return nil, withAddr(err, o.Addr())
-	}
-	return a, nil
+	return dialWith(ctx, o, setupAppender)
 }
 
 func setupAppender(ctx context.Context, conn net.Conn, o Options) (*Appender, error) {

@@ -18,36 +18,44 @@ import (
 // deadline, so it may IDLE for as long as the caller likes. The caller
 // closes it (Logout, then Close).
 func Dial(ctx context.Context, o Options) (*imapclient.Client, error) {
+	return dialWith(ctx, o, setup)
+}
+
+// dialWith connects and hands the connection to setup (TLS, greeting,
+// login), bounding it all by ctx and o.Timeout: Dial and DialAppender
+// differ only in what speaks IMAP on the connection.
+func dialWith[C interface{ Close() error }](ctx context.Context, o Options, setup func(context.Context, net.Conn, Options) (C, error)) (C, error) {
+	var none C
 	if err := o.Validate(); err != nil {
-		return nil, err
+		return none, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout())
 	defer cancel()
 	if o.Tokens != nil {
 		tok, err := o.Tokens.AccessToken(ctx)
 		if err != nil {
-			return nil, &Error{Step: StepLogin, Addr: o.Addr(), Err: err, token: true}
+			return none, &Error{Step: StepLogin, Addr: o.Addr(), Err: err, token: true}
 		}
 		o.Password = tok
 	}
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", o.Addr())
 	if err != nil {
-		return nil, &Error{Step: StepConnect, Addr: o.Addr(), Err: err}
+		return none, &Error{Step: StepConnect, Addr: o.Addr(), Err: err}
 	}
 	// imapclient sets its own read deadlines, so closing the connection is
 	// the only way to stop it when ctx ends.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	c, err := setup(ctx, conn, o)
 	if !stop() { // ctx ended: say so, at the step it interrupted
-		if c != nil {
+		if err == nil {
 			c.Close()
 		}
 		conn.Close()
-		return nil, &Error{Step: stepOf(err), Addr: o.Addr(), Err: ctx.Err()}
+		return none, &Error{Step: stepOf(err), Addr: o.Addr(), Err: ctx.Err()}
 	}
 	if err != nil {
 		conn.Close()
-		return nil, err
+		return none, withAddr(err, o.Addr())
 	}
 	return c, nil
 }

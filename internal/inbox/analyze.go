@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/mail"
+
+	"rapport/internal/invite"
 )
 
 // Kind is what a message is, before it is matched to a contact or a send.
@@ -43,7 +45,11 @@ type Analysis struct {
 	RSVP        *RSVP     // when Kind == KindRSVP
 	OptOutToken string    // from a recipient address like "name+optout-TOKEN@domain"
 	Complaint   *Complaint
-	NeedBody    bool // set by AnalyzeHeader: the body is needed to finish classification
+	// Answer is a clear yes or no to an invitation read from a personal
+	// message's new text ("Count me in!"); nil when it says neither, or
+	// hedges. Whether it answers an invitation is for the caller to say.
+	Answer   *invite.TextAnswer
+	NeedBody bool // set by AnalyzeHeader: the body is needed to finish classification
 }
 
 // Bounce describes a delivery status notification. Hard and Delayed are never
@@ -60,10 +66,13 @@ type Bounce struct {
 
 // RSVP is an attendee's answer to one of our invitations (RFC 5546 REPLY).
 type RSVP struct {
-	Attendee string // email
-	PartStat string // ACCEPTED, DECLINED, TENTATIVE
-	UID      string
-	Sequence int
+	Attendee   string // email
+	PartStat   string // ACCEPTED, DECLINED, TENTATIVE
+	UID        string
+	Sequence   int
+	Stamp      time.Time // DTSTAMP: when the answer was made
+	Occurrence time.Time // RECURRENCE-ID: one meeting of a series; zero for the whole event
+	Comment    string    // what they wrote with the answer
 }
 
 // Complaint is what an RFC 5965 feedback report (a recipient pressed "this is
@@ -134,6 +143,7 @@ func (m *msg) analyze() Analysis {
 		a.Kind = KindPersonal
 		a.Reason = "no sign of automated or bulk mail: written by a person"
 		a.NeedBody = !m.full
+		a.Answer = textAnswer(m)
 	}
 	sanitize(&a)
 	return a
@@ -166,7 +176,7 @@ func sanitize(a *Analysis) {
 		cleanAll(b.Recipients)
 	}
 	if r := a.RSVP; r != nil {
-		r.Attendee, r.PartStat, r.UID = clean(r.Attendee), clean(r.PartStat), clean(r.UID)
+		r.Attendee, r.PartStat, r.UID, r.Comment = clean(r.Attendee), clean(r.PartStat), clean(r.UID), clean(r.Comment)
 	}
 	if c := a.Complaint; c != nil {
 		c.FeedbackType, c.OriginalMessageID = clean(c.FeedbackType), clean(c.OriginalMessageID)

@@ -68,5 +68,21 @@ func parseReply(body []byte) (*RSVP, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return &RSVP{Attendee: r.Attendee, PartStat: string(r.PartStat), UID: r.UID, Sequence: r.Sequence}, true
+	return &RSVP{Attendee: r.Attendee, PartStat: string(r.PartStat), UID: r.UID, Sequence: r.Sequence,
+		Stamp: r.Stamp, Occurrence: r.Occurrence, Comment: r.Comment}, true
+}
+
+// textAnswer reads the new text of a personal message (quotes removed) for
+// a clear yes or no to an invitation; the invite package knows the
+// phrases and refuses anything hedged.
+func textAnswer(m *msg) *invite.TextAnswer {
+	if !m.full {
+		return nil
+	}
+	ans, ok := invite.ReadAnswer(m.newText())
+	if !ok {
+		return nil
+	}
+	ans.Phrase = clean(ans.Phrase)
+	return &ans
 }

@@ -17,6 +17,9 @@ type processor struct {
 	self  string        // the user's own address: mail from it is never a reply
 	pause time.Duration // how long an out-of-office without a return date holds the next step
 	now   func() time.Time
+	// accepted is where a contact who accepts an invitation moves ("" for
+	// nowhere; see [events] accepted_stage).
+	accepted contact.Stage
 }
 
 // Class is what an incoming message meant for the pipeline. Its values are
@@ -85,6 +88,9 @@ func (p *processor) process(ctx context.Context, m newMail) (Result, error) {
 		}
 	}
 	in := p.decide(&a, mt)
+	if err := p.answers(ctx, &in, &a, &mt); err != nil {
+		return Result{}, fmt.Errorf("message uid %d: %w", m.UID, err)
+	}
 	in.Mailbox, in.UIDValidity, in.UID = m.Mailbox, m.UIDValidity, m.UID
 	ap, err := p.st.ApplyInbound(ctx, in)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"rapport/internal/contact"
 	"rapport/internal/imapconn"
 	"rapport/internal/store"
 )
@@ -29,6 +30,7 @@ type Positions interface {
 type Store interface {
 	Directory
 	Positions
+	Events
 	ApplyInbound(ctx context.Context, in store.Inbound) (store.Applied, error)
 }
 
@@ -62,6 +64,9 @@ type Options struct {
 	// MinBackoff is the first wait before reconnecting (default 1s); it
 	// doubles up to 5 minutes.
 	MinBackoff time.Duration
+	// AcceptedStage is where a contact who accepts an invitation moves
+	// ("" for nowhere; [events] accepted_stage).
+	AcceptedStage contact.Stage
 }
 
 // Watcher keeps an eye on the inbox. Its settings are fixed at New.
@@ -82,7 +87,7 @@ func New(dial Dialer, st Store, o *Options) *Watcher {
 	}
 	defaults(&opt)
 	return &Watcher{dial: dial, st: st, o: opt, notify: make(chan struct{}, 1),
-		proc: processor{st: st, self: opt.Self, pause: opt.AutoReplyPause, now: opt.Now}}
+		proc: processor{st: st, self: opt.Self, pause: opt.AutoReplyPause, now: opt.Now, accepted: opt.AcceptedStage}}
 }
 
 func defaults(o *Options) {

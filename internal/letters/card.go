@@ -5,8 +5,9 @@ import "fmt"
 // addCard prints a note on a card: the folded A2 card two to a sheet, or
 // the flat 5×7. The note goes on one panel if it fits there in one of the
 // format's sizes, else over the two inside panels of a folded card; a
-// note longer than that is refused (a card is not a letter).
-func (b *Letters) addCard(l Letter, date string) (*Printed, error) {
+// note longer than that is refused (a card is not a letter). A dry run
+// only measures.
+func (b *Letters) addCard(l Letter, date string, dry bool) (*Printed, error) {
 	g := b.geo
 	p := readParts(l.Text)
 	compose := func(size float64) []item {
@@ -15,7 +16,7 @@ func (b *Letters) addCard(l Letter, date string) (*Printed, error) {
 	}
 	for _, size := range g.sizes {
 		if items := compose(size); height(items) <= g.frame.h {
-			return b.report(1, items), b.placeCard([][]item{items})
+			return b.place(b.report(1, items), [][]item{items}, dry)
 		}
 	}
 	if g.twoUp {
@@ -23,11 +24,18 @@ func (b *Letters) addCard(l Letter, date string) (*Printed, error) {
 			items := compose(size)
 			pages := paginate(items, func(int) float64 { return g.frame.h })
 			if len(pages) <= 2 {
-				return b.report(1, items), b.placeCard(pages)
+				return b.place(b.report(1, items), pages, dry)
 			}
 		}
 	}
 	return nil, fmt.Errorf("the note to %s: %w: shorten the template or print it with --format letter", l.Contact, ErrTooLong)
+}
+
+func (b *Letters) place(p *Printed, panels [][]item, dry bool) (*Printed, error) {
+	if dry {
+		return p, nil
+	}
+	return p, b.placeCard(panels)
 }
 
 // placeCard draws one card: on a two-up sheet the lower inside panel, or

@@ -121,7 +121,16 @@ func (b *Letters) loadSignature() error {
 // character no font has, an incomplete address on a letter that shows it,
 // a note too long for its card) returns an error and leaves the PDF as it
 // was.
-func (b *Letters) Add(l Letter) (*Printed, error) {
+func (b *Letters) Add(l Letter) (*Printed, error) { return b.add(l, false) }
+
+// Check tells whether Add would print the letter, without printing it:
+// the same layout, nothing drawn.
+func (b *Letters) Check(l Letter) error {
+	_, err := b.add(l, true)
+	return err
+}
+
+func (b *Letters) add(l Letter, dry bool) (*Printed, error) {
 	l.Text = clean(strings.TrimSpace(l.Text))
 	if l.Text == "" {
 		return nil, fmt.Errorf("the letter to %s is empty", l.Contact)
@@ -141,11 +150,11 @@ func (b *Letters) Add(l Letter) (*Printed, error) {
 	var err error
 	switch b.o.Format {
 	case FormatCard, FormatCard5x7:
-		p, err = b.addCard(l, date)
+		p, err = b.addCard(l, date, dry)
 	default:
-		p, err = b.addLetter(l, addr, date)
+		p, err = b.addLetter(l, addr, date, dry)
 	}
-	if err == nil {
+	if err == nil && !dry {
 		b.n++
 	}
 	return p, err

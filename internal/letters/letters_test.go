@@ -217,3 +217,32 @@ func TestSameSeedSameLetter(t *testing.T) {
 		t.Error("--plain letters still vary")
 	}
 }
+
+// TestCheckMeasuresWithoutPrinting: Check refuses what Add refuses and
+// accepts what Add prints, and leaves the PDF untouched either way (a
+// print batch checks every letter before claiming it).
+func TestCheckMeasuresWithoutPrinting(t *testing.T) {
+	for _, f := range []Format{FormatLetter, FormatCard, FormatCard5x7} {
+		b := newLetters(t, Options{Format: f})
+		note := Letter{To: alvarez, Contact: "Dr. Alvarez", Seed: "1", Date: december2, Text: fixture(t, "card.txt")}
+		if err := b.Check(note); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+		long := note
+		long.Text = fixture(t, "long.txt")
+		_, addErr := b.Add(long)
+		if err := b.Check(long); (err == nil) != (addErr == nil) {
+			t.Errorf("%s: Check says %v, Add says %v", f, err, addErr)
+		}
+		if f == FormatCard5x7 && !errors.Is(b.Check(long), ErrTooLong) {
+			t.Errorf("a letter-length note is too long for a 5x7 card")
+		}
+		before := b.Sheets()
+		if err := b.Check(Letter{To: nowak, Contact: "Dr. Nowak", Seed: "2", Date: december2, Text: "Dear 大松,\n\nHello.\n\nWarmly,\nAnna"}); err == nil {
+			t.Errorf("%s: a character no font has passes the check", f)
+		}
+		if b.Sheets() != before || b.Count() != map[bool]int{true: 1, false: 0}[addErr == nil] {
+			t.Errorf("%s: Check printed something: %d sheets, %d letters", f, b.Sheets(), b.Count())
+		}
+	}
+}

@@ -4,8 +4,9 @@ import "fmt"
 
 // addLetter prints a letter on Letter or A4 pages: the return address and
 // the date at the top right, the recipient's address where a window
-// envelope shows it, then the text, flowing to more pages as needed.
-func (b *Letters) addLetter(l Letter, addr []string, date string) (*Printed, error) {
+// envelope shows it, then the text, flowing to more pages as needed. A dry
+// run only measures.
+func (b *Letters) addLetter(l Letter, addr []string, date string, dry bool) (*Printed, error) {
 	g := b.geo
 	size := g.sizes[0]
 	j := newJitter(l.Seed, b.o.Plain)
@@ -42,6 +43,9 @@ func (b *Letters) addLetter(l Letter, addr []string, date string) (*Printed, err
 	})
 	if len(pages) > 0 && len(pages[0]) == 0 {
 		return nil, fmt.Errorf("the letter to %s: its header leaves no room for the text", l.Contact)
+	}
+	if dry {
+		return b.report(len(pages), items, append(to, dateLine)...), nil
 	}
 
 	b.d.page()

@@ -47,6 +47,10 @@ var goldenFor = map[string][]string{
 	"follow-up":              {"office-manager", "physician-office"},
 	"thank-you":              {"therapist", "church-office"},
 	"thinking-of-you":        {"physician", "physician-office"},
+	"meet-invite":            {"therapist", "physician-office"},
+	"meet-reminder":          {"pastor", "physician-office"},
+	"meet-thanks":            {"school", "church-office"},
+	"after-card":             {"pastor", "school-office"},
 }
 
 func loadSamples(t *testing.T) map[string]*Template {
@@ -70,7 +74,7 @@ func TestSamplesRenderForEveryone(t *testing.T) {
 			t.Run(name+"/"+who, func(t *testing.T) {
 				m := render(t, tm, c)
 				checkClean(t, m)
-				l, err := tm.RenderLetter(Input{Contact: c, Sender: anna})
+				l, err := tm.RenderLetter(Input{Contact: c, Sender: anna, Event: eventFor(tm)})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -106,6 +107,24 @@ func BenchmarkBareRowsXLSX(b *testing.B) {
 		f.Close()
 		if n != benchRows+1 {
 			b.Fatalf("read %d rows", n)
+		}
+	}
+}
+
+// BenchmarkScanShape is the pass over the whole sheet that every XLSX
+// import makes first (merged ranges, and the count of cells that refuses a
+// sheet whose rows reach column XFD): a small share of BenchmarkReadXLSX.
+func BenchmarkScanShape(b *testing.B) {
+	path := benchFile(b)
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer zr.Close()
+	part := sheetPart(&zr.Reader, "Sheet1")
+	for b.Loop() {
+		if s := scanShape(part, defaultMaxCells); s.cells != 10*(benchRows+1) {
+			b.Fatalf("cells = %d", s.cells)
 		}
 	}
 }

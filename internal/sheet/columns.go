@@ -42,13 +42,14 @@ const (
 // column is a Column with what Next needs to read it fast.
 type column struct {
 	Column
-	idx      int                 // 0-based index into the row's cells
-	id       fieldID             //
-	key      string              // custom field key, for fCustom
-	conv     func(string) string // XLSX number-format conversion; nil when none
-	lazy     bool                // no header: becomes a custom field once a value shows up
-	seen     bool                // a lazy column that has shown a value
-	errNoted bool                // an Excel error value (#N/A) in it has been noted
+	idx        int                 // 0-based index into the row's cells
+	id         fieldID             //
+	key        string              // custom field key, for fCustom
+	conv       func(string) string // XLSX number-format conversion; nil when none
+	lazy       bool                // no header: becomes a custom field once a value shows up
+	seen       bool                // a lazy column that has shown a value
+	errNoted   bool                // an Excel error value (#N/A) in it has been noted
+	splitNoted bool                // addresses in it have been split, and the user told
 }
 
 // columnSet builds the columns from the header names; first come, first

@@ -53,6 +53,7 @@ func (r *Reader) openCSV(path string, mt matcher) error {
 	r.encoding = enc
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.Comma = delimiter(text, strings.ToLower(filepath.Ext(path)))
+	r.delim = cr.Comma
 	cr.LazyQuotes, cr.FieldsPerRecord, cr.ReuseRecord = true, -1, true
 	r.src = &csvSource{r: cr}
 	head, err := r.readHead()

@@ -126,26 +126,6 @@ func spreadMerged(names []string, num int, merges []cellRange) []string {
 	return names
 }
 
-// needsMerges reports whether a header could be hiding merged cells: a
-// two-row header, or a blank cell between named ones.
-func needsMerges(p headerPick) bool {
-	if p.depth == 2 {
-		return true
-	}
-	seenName, gap := false, false
-	for _, n := range p.names {
-		switch {
-		case n != "" && gap:
-			return true
-		case n != "":
-			seenName = true
-		case seenName:
-			gap = true
-		}
-	}
-	return false
-}
-
 func rowCells(rows []bufRow, num int) []string {
 	for _, r := range rows {
 		if r.num == num {

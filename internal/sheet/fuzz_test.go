@@ -53,6 +53,22 @@ func FuzzReadXLSX(f *testing.F) {
 
 var fuzzHeaders = []string{"Email", "Name", "First", "Last", "Zip", "Street", "City", "Type", "Status", "TZ", "Tags", "Notes", "", "Referral Source"}
 
+// badFreeText names the first free-text value (notes, custom fields) of c
+// holding anything but plain "\n" line breaks: a CR, a NUL, or blank lines
+// at its ends.
+func badFreeText(c contact.Contact) string {
+	fields := map[string]string{"notes": c.Notes}
+	for k, v := range c.Fields {
+		fields["field "+k] = v
+	}
+	for name, v := range fields {
+		if strings.ContainsAny(v, "\r\x00") || strings.HasPrefix(v, "\n") || strings.HasSuffix(v, "\n") {
+			return name
+		}
+	}
+	return ""
+}
+
 func fuzzBook(t *testing.T, pick uint8, a, b, c string) (string, bool) {
 	fb := excelize.NewFile()
 	defer fb.Close()
@@ -91,23 +107,26 @@ func readFuzz(t *testing.T, path string) {
 		if bad := badText(c); bad != "" {
 			t.Fatalf("contact has a line break or NUL in %s: %+v", bad, c)
 		}
+		if bad := badFreeText(c); bad != "" {
+			t.Fatalf("contact has a CR or NUL in %s: %+v", bad, c)
+		}
 	}
 }
 
-// badText names the first field of c holding CR, LF or NUL.
+// badText names the first single-line field of c holding CR, LF or NUL.
 func badText(c contact.Contact) string {
 	a := c.Address
 	fields := map[string]string{
 		"email": c.Email, "first": c.FirstName, "last": c.LastName, "title": c.Title, "org": c.Organization,
 		"kind": c.Kind, "phone": c.Phone, "street": a.Street, "city": a.City, "region": a.Region,
-		"postal": a.PostalCode, "country": a.Country, "stage": string(c.Stage), "notes": c.Notes,
+		"postal": a.PostalCode, "country": a.Country, "stage": string(c.Stage),
 		"tz": c.TimeZone, "file": c.Source.File,
 	}
 	for _, t := range c.Tags {
 		fields["tag "+t] = t
 	}
-	for k, v := range c.Fields {
-		fields["field key "+k], fields["field "+k] = k, v
+	for k := range c.Fields {
+		fields["field key "+k] = k
 	}
 	for name, v := range fields {
 		if strings.ContainsAny(v, "\r\n\x00") {

@@ -53,19 +53,19 @@ func TestGolden(t *testing.T) {
 
 // summary is what a golden file holds: what the user would see.
 type summary struct {
-	Sheet    string           `json:"sheet,omitempty"`
-	Encoding string           `json:"encoding,omitempty"`
-	Read     int              `json:"read"`
-	Columns  []Column         `json:"columns"`
-	Provided []string         `json:"provided"`
-	Contacts []map[string]any `json:"contacts"`
-	Errors   []*RowError      `json:"errors"`
-	Warnings []RowError       `json:"warnings"`
+	Sheet      string           `json:"sheet,omitempty"`
+	Encoding   string           `json:"encoding,omitempty"`
+	Read       int              `json:"read"`
+	Columns    []Column         `json:"columns"`
+	OtherKinds []OtherKind      `json:"other_kinds,omitempty"`
+	Contacts   []map[string]any `json:"contacts"`
+	Errors     []*RowError      `json:"errors"`
+	Warnings   []RowError       `json:"warnings"`
 }
 
 func summarize(res result) []byte {
 	s := summary{Sheet: res.r.Sheet(), Encoding: res.r.Encoding(), Read: res.r.Read(), Columns: res.r.Columns(),
-		Provided: res.r.Provided(), Errors: res.errs, Warnings: res.r.Warnings()}
+		OtherKinds: res.r.OtherKinds(), Errors: res.errs, Warnings: res.r.Warnings()}
 	for _, c := range res.contacts {
 		s.Contacts = append(s.Contacts, contactMap(c))
 	}
@@ -107,6 +107,8 @@ func makeFixtures(t *testing.T) {
 	unicodeText := "Email\tName\tOrganization\tCity\r\nomatsu@example.jp\t大松 太郎\t大松クリニック\t東京\r\nlukasz@example.pl\tŁukasz Wiśniewski\tPoradnia\tKraków\r\n"
 	os.WriteFile("testdata/unicode-text.txt", utf16LE(t, unicodeText, true), 0o644)
 	makeReferralsXLSX(t, "testdata/referrals.xlsx")
+	makeTherapistXLSX(t, "testdata/therapist-contacts.xlsx")
+	makeClinicsCSV(t, "testdata/clinics-export.csv")
 }
 
 // makeReferralsXLSX builds a workbook the way users' files look: a title

@@ -48,17 +48,8 @@ func foldSynonyms(in map[string][]string) map[string]string {
 	return out
 }
 
-// foldHeader reduces a header to lower-case letters and digits, so that
-// "E-mail Address", "email address" and "EmailAddress" are one header.
-func foldHeader(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// foldHeader compares headers: see contact.Fold.
+func foldHeader(s string) string { return contact.Fold(s) }
 
 // headerText makes a header cell printable: a header typed with Alt+Enter
 // ("Referral\nSource") is one header with a space.

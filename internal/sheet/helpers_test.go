@@ -161,3 +161,10 @@ func rawXLSX(t testing.TB, sheetData string, extra ...string) string {
 func inline(ref, text string) string {
 	return `<c r="` + ref + `" t="inlineStr"><is><t>` + text + `</t></is></c>`
 }
+
+func writeFileAt(t testing.TB, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

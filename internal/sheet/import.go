@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"rapport/internal/contact"
 	"rapport/internal/store"
@@ -16,9 +17,17 @@ import (
 type ImportOptions struct {
 	Options
 	DryRun bool
-	// Source is the [[sources]] path when the daemon imports a configured
+	// Overwrite lets the file replace values of contacts that came from
+	// another file or were typed in by hand (`--overwrite`); without it
+	// those only have their empty fields filled.
+	Overwrite bool
+	// Source is the [[sources]] path when the file is a configured
 	// spreadsheet; it is logged with the import.
 	Source string
+	// FlagMissing flags the contacts that came from this file but whose
+	// rows are gone from it, as part of the import: for a [[sources]]
+	// spreadsheet, whoever imports it (the daemon or `rapport import`).
+	FlagMissing bool
 	// Progress, when set, is called now and then with the rows read so far.
 	Progress func(read int)
 }
@@ -26,7 +35,10 @@ type ImportOptions struct {
 // Report is what an import did. Its JSON is the contract's import shape,
 // with a few more fields.
 type Report struct {
-	File      string     `json:"file"`
+	File string `json:"file"`
+	// Format is "xlsx", "csv" or "vcard". In a vCard file a row is a card,
+	// and its number the card's position in the file.
+	Format    string     `json:"format"`
 	Sheet     string     `json:"sheet,omitempty"`
 	Encoding  string     `json:"encoding,omitempty"`
 	Read      int        `json:"read"`
@@ -38,9 +50,60 @@ type Report struct {
 	Warnings  []RowError `json:"warnings"`
 	Columns   []Column   `json:"columns"`
 	DryRun    bool       `json:"dry_run"`
+	Overwrite bool       `json:"overwrite"`
+	// Changes lists, per known contact, the fields the import changed (or
+	// would change, in a dry run) and the values it kept.
+	Changes []ContactChanges `json:"changes"`
+	// OtherKinds are the rows whose kind word matched no kind.
+	OtherKinds []OtherKind `json:"other_kinds"`
+	// Missing are the contacts flagged because their rows are gone from
+	// the sheet (only with FlagMissing).
+	Missing []MissingContact `json:"missing"`
 	// Seen are the rows' contact keys (emails, or postal keys), for
 	// flagging contacts that disappeared from a source.
 	Seen []string `json:"-"`
+}
+
+// Unit is what the file's rows are called in messages: "card" in a vCard
+// file, else "row".
+func (rep *Report) Unit() string {
+	if rep.Format == formatVCard.String() {
+		return formatVCard.unit()
+	}
+	return "row"
+}
+
+// UnitOf is what a row of the named file is called, by its extension:
+// "card" for a .vcf, else "row".
+func UnitOf(file string) string {
+	switch strings.ToLower(filepath.Ext(file)) {
+	case ".vcf", ".vcard":
+		return formatVCard.unit()
+	}
+	return "row"
+}
+
+// ContactChanges is what an import did to one contact it already had.
+type ContactChanges struct {
+	Row     int              `json:"row"`
+	Email   string           `json:"email"`
+	Contact string           `json:"contact"`
+	Changed []contact.Change `json:"changed"`
+	// Kept are the file's values that were not taken, and Source the file
+	// the contact came from ("" when it was typed in by hand).
+	Kept   []contact.Change `json:"kept,omitempty"`
+	Source string           `json:"source,omitempty"`
+	// Back is set when the contact had been flagged missing from this
+	// sheet and its row is back.
+	Back bool `json:"back_in_sheet,omitempty"`
+}
+
+// MissingContact is a contact whose row is gone from its sheet.
+type MissingContact struct {
+	ID      int64  `json:"id"`
+	Email   string `json:"email"`
+	Contact string `json:"contact"`
+	Row     int    `json:"row"` // the row it had
 }
 
 // Import reads a spreadsheet and stores its good rows in one transaction:
@@ -58,18 +121,24 @@ func Import(ctx context.Context, st *store.Store, path string, o ImportOptions) 
 		return nil, err
 	}
 	defer r.Close()
-	rep := &Report{File: filepath.Base(path), Sheet: r.Sheet(), Encoding: r.Encoding(), Columns: r.Columns(),
-		DryRun: o.DryRun, Errors: []RowError{}, Warnings: []RowError{}}
+	rep := &Report{File: filepath.Base(path), Format: r.Format(), Sheet: r.Sheet(), Encoding: r.Encoding(), Columns: r.Columns(),
+		DryRun: o.DryRun, Overwrite: o.Overwrite, Errors: []RowError{}, Warnings: []RowError{},
+		Changes: []ContactChanges{}, Missing: []MissingContact{}}
 	im, err := st.BeginImport(ctx, store.ImportMeta{File: rep.File, Sheet: rep.Sheet, Source: o.Source,
-		Provided: r.Provided(), DryRun: o.DryRun})
+		Overwrite: o.Overwrite, DryRun: o.DryRun, Unit: r.Unit()})
 	if err != nil {
 		return nil, err
 	}
-	if err := store_(ctx, im, rows(ctx, r, rep, o.Progress), rep); err != nil {
+	err = store_(ctx, im, rows(ctx, r, rep, o.Progress), rep)
+	if err == nil && o.FlagMissing {
+		err = flagMissing(im, rep)
+	}
+	if err != nil {
 		im.Rollback()
 		return nil, fmt.Errorf("import %s: %w (nothing was imported)", rep.File, err)
 	}
 	rep.Warnings = append(rep.Warnings, r.Warnings()...)
+	rep.OtherKinds = append([]OtherKind{}, r.OtherKinds()...)
 	skipped := make([]store.RowError, len(rep.Errors))
 	for i, e := range rep.Errors {
 		skipped[i] = store.RowError{Row: e.Row, Column: e.Column, Message: e.Message}
@@ -102,6 +171,9 @@ func rows(ctx context.Context, r *Reader, rep *Report, progress func(int)) <-cha
 			switch {
 			case errors.As(err, &re):
 				rep.Errors = append(rep.Errors, *re)
+				if re.key != "" {
+					rep.Seen = append(rep.Seen, re.key)
+				}
 				continue
 			case err == io.EOF:
 				out <- batch{rows: b}
@@ -139,9 +211,13 @@ func store_(ctx context.Context, im *store.Import, in <-chan batch, rep *Report)
 			continue
 		}
 		for _, c := range b.rows {
-			if _, err := im.Add(c); err != nil {
+			added, err := im.Add(c)
+			if err != nil {
 				first = err
 				break
+			}
+			if added.Outcome == store.Updated || len(added.Diff.Kept) > 0 {
+				rep.Changes = append(rep.Changes, changesOf(&c, added))
 			}
 			rep.Seen = append(rep.Seen, key(&c))
 		}
@@ -150,6 +226,31 @@ func store_(ctx context.Context, im *store.Import, in <-chan batch, rep *Report)
 		first = ctx.Err()
 	}
 	return first
+}
+
+func changesOf(row *contact.Contact, a store.Added) ContactChanges {
+	cc := ContactChanges{Row: row.Source.Row, Email: a.Stored.Email, Contact: a.Stored.Label(),
+		Changed: a.Diff.Changed, Kept: a.Diff.Kept, Back: a.Diff.Back}
+	if cc.Changed == nil {
+		cc.Changed = []contact.Change{}
+	}
+	if len(cc.Kept) > 0 {
+		cc.Source = a.Stored.Source.File
+	}
+	return cc
+}
+
+// flagMissing flags the contacts of this file whose rows are gone. A file
+// with no good row is broken, not empty: no one is flagged then.
+func flagMissing(im *store.Import, rep *Report) error {
+	if len(rep.Seen) == 0 {
+		return nil
+	}
+	gone, err := im.FlagMissing(rep.Seen)
+	for _, c := range gone {
+		rep.Missing = append(rep.Missing, MissingContact{ID: c.ID, Email: c.Email, Contact: c.Label(), Row: c.Source.Row})
+	}
+	return err
 }
 
 func key(c *contact.Contact) string {

@@ -12,14 +12,23 @@ import (
 // Options say how to read one file. The zero value reads the first sheet that
 // has contacts with the default kinds and pipeline.
 type Options struct {
-	Sheet    string            // XLSX sheet name; default: the first sheet with a contact header
-	Map      map[string]string // header → field from --map 'Column=field'; overrides synonyms
-	Tags     []string          // --tag: added to every row's tags
-	Kind     string            // --kind: the kind of rows whose kind cell is empty
-	Kinds    []string          // allowed kinds; nil means contact.DefaultKinds
-	Pipeline contact.Pipeline  // for a Stage column; the zero value means contact.DefaultPipeline()
-	MaxRows  int               // refuse files with more data rows; 0 means 250,000
-	MaxBytes int64             // largest file, and largest unpacked XLSX; 0 means 256 MiB
+	Sheet string            // XLSX sheet name; default: the first sheet with a contact header
+	Map   map[string]string // header → field from --map 'Column=field'; overrides synonyms
+	Tags  []string          // --tag: added to every row's tags
+	Kind  string            // --kind: the kind of rows whose kind cell is empty
+	Kinds []string          // allowed kinds; nil means contact.DefaultKinds
+	// KindAliases map words of a kind column to kinds ([contacts.kind_aliases]),
+	// before rapport's own aliases.
+	KindAliases map[string]string
+	Pipeline    contact.Pipeline // for a Stage column; the zero value means contact.DefaultPipeline()
+	MaxRows     int              // refuse files with more data rows; 0 means 250,000
+	MaxBytes    int64            // largest file, and largest unpacked XLSX; 0 means 256 MiB
+	// MaxCells refuses an XLSX whose rows, counted up to each row's last
+	// cell, hold more cells than this: reading them costs that much even
+	// when they are empty. 0 means 50 million.
+	MaxCells int64
+
+	kinds *contact.Kinds // built by withDefaults
 }
 
 // Fields are the contact fields a column can map to. A --map field may also
@@ -33,6 +42,7 @@ var Fields = []string{
 const (
 	defaultMaxRows  = 250_000
 	defaultMaxBytes = 256 << 20
+	defaultMaxCells = 50_000_000
 	ignoreField     = "-"
 	customPrefix    = "fields."
 )
@@ -54,6 +64,10 @@ type RowError struct {
 	Row     int    `json:"row"`
 	Column  string `json:"column"`
 	Message string `json:"message"`
+	// Contact names the card of a vCard file, whose position alone does
+	// not tell the user which one it is; "" for spreadsheets.
+	Contact string `json:"contact,omitempty"`
+	key     string // the row's email, when it has a good one (see Reader.rowKey)
 }
 
 func (e *RowError) Error() string {
@@ -78,8 +92,16 @@ func (o Options) withDefaults() (Options, error) {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = defaultMaxBytes
 	}
+	if o.MaxCells <= 0 {
+		o.MaxCells = defaultMaxCells
+	}
+	kinds, err := contact.NewKinds(o.Kinds, o.KindAliases)
+	if err != nil {
+		return o, fmt.Errorf("kind aliases: %w", err)
+	}
+	o.kinds = kinds
 	if o.Kind != "" {
-		k, ok := contact.NormalizeKind(o.Kind, o.Kinds)
+		k, ok := kinds.Match(o.Kind)
 		if !ok {
 			return o, fmt.Errorf("--kind %q is not one of the kinds: %s", o.Kind, strings.Join(o.Kinds, ", "))
 		}

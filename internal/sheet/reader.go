@@ -41,7 +41,10 @@ type Reader struct {
 	postal   map[string]int // PostalKey → row, for postal-only contacts
 	zones    map[string]bool
 	wide     bool // a value right of the header has been reported
-	provided []string
+	delim    rune // a CSV's delimiter; 0 for an XLSX
+	format   format
+	merges   mergeFill
+	others   []OtherKind
 }
 
 // Open opens a spreadsheet, finds its header row and maps its columns. The
@@ -70,10 +73,13 @@ func open(path string, opts Options) (*Reader, error) {
 		return nil, err
 	}
 	r := &Reader{file: filepath.Base(path), opts: opts, seen: map[string]int{},
-		postal: map[string]int{}, zones: map[string]bool{}}
-	if format == formatXLSX {
+		postal: map[string]int{}, zones: map[string]bool{}, format: format}
+	switch format {
+	case formatXLSX:
 		err = r.openXLSX(path, mt)
-	} else {
+	case formatVCard:
+		err = r.openVCard(path)
+	default:
 		err = r.openCSV(path, mt)
 	}
 	if err != nil {
@@ -96,7 +102,6 @@ func (r *Reader) useHeader(head []bufRow, p headerPick, mt matcher) error {
 		r.notes.add(n)
 	}
 	r.head = head[p.at+p.depth:]
-	r.provided = provided(cols, r.opts)
 	return nil
 }
 
@@ -115,6 +120,7 @@ func (r *Reader) Next() (contact.Contact, error) {
 			r.err = err
 			break
 		}
+		cells = r.merges.fill(cells, num)
 		if !r.values(cells, num) {
 			continue // a blank row: skipped, not counted
 		}
@@ -123,9 +129,31 @@ func (r *Reader) Next() (contact.Contact, error) {
 			r.err = fmt.Errorf("%s: %w", r.where(), r.tooMany())
 			break
 		}
-		return r.build(num)
+		c, bad := r.build(num)
+		if bad != nil {
+			bad.key = r.rowKey()
+			if l, ok := r.src.(interface{ label() string }); ok {
+				bad.Contact = l.label()
+			}
+			return contact.Contact{}, bad
+		}
+		return c, nil
 	}
 	return contact.Contact{}, r.err
+}
+
+// rowKey is the email of the current row when it has a good one: a row
+// skipped for another reason is still in the sheet, and its contact must
+// not be flagged as missing from it.
+func (r *Reader) rowKey() string {
+	for i, col := range r.cols {
+		if col.id == fEmail {
+			if e, err := contact.NormalizeEmail(r.vals[i]); err == nil {
+				return e
+			}
+		}
+	}
+	return ""
 }
 
 func (r *Reader) tooMany() error {
@@ -168,17 +196,12 @@ func (r *Reader) Columns() []Column {
 	return out
 }
 
-// Provided lists the contact fields this file has columns for, in the terms
-// of contact.Merge: a re-import clears only those fields.
-func (r *Reader) Provided() []string {
-	out := slices.Clone(r.provided)
-	for _, c := range r.cols {
-		if c.lazy && c.seen {
-			out = append(out, c.Field)
-		}
-	}
-	return out
-}
+// Format is "xlsx", "csv" or "vcard".
+func (r *Reader) Format() string { return r.format.String() }
+
+// Unit is what the file's rows are called: "card" in a vCard file, else
+// "row".
+func (r *Reader) Unit() string { return r.format.unit() }
 
 // Sheet is the XLSX sheet being read; "" for a CSV.
 func (r *Reader) Sheet() string { return r.sheet }
@@ -193,6 +216,18 @@ func (r *Reader) Encoding() string { return r.encoding }
 // ISO dates, a 4-digit zip padded. After 1000 of them one last note counts
 // the rest.
 func (r *Reader) Warnings() []RowError { return r.notes.list() }
+
+// OtherKind is a row whose kind word matched none of the kinds, so that
+// it was imported as "other".
+type OtherKind struct {
+	Row     int    `json:"row"`
+	Word    string `json:"word"`
+	Contact string `json:"contact"`
+}
+
+// OtherKinds lists the rows read so far that became kind "other", with the
+// word they had.
+func (r *Reader) OtherKinds() []OtherKind { return r.others }
 
 // Read is the number of data rows read so far; blank rows do not count.
 func (r *Reader) Read() int { return r.read }
@@ -209,33 +244,6 @@ func (r *Reader) Close() error {
 		r.err = errors.New("reader closed")
 	}
 	return err
-}
-
-// provided names the fields the columns provide for contact.Merge. A name
-// or first-name column provides the title too: the title is split from it.
-func provided(cols []*column, o Options) []string {
-	var out []string
-	add := func(f string) {
-		if !slices.Contains(out, f) {
-			out = append(out, f)
-		}
-	}
-	for _, c := range cols {
-		if c.id == fIgnore || c.lazy {
-			continue
-		}
-		add(c.Field)
-		if c.id == fName || c.id == fFirst {
-			add("title")
-		}
-	}
-	if o.Kind != "" {
-		add("kind")
-	}
-	if len(o.Tags) > 0 {
-		add("tags")
-	}
-	return out
 }
 
 // notes collects warnings, up to a cap: a file where every row has the same

@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -68,18 +67,20 @@ func (r *Reader) checkWide(cells []string, num int) {
 
 // builder turns one row's values into a Contact.
 type builder struct {
-	r       *Reader
-	num     int
-	c       contact.Contact
-	name    string
-	street2 string
-	kind    string
-	tags    string
-	kindCol *column
-	zipCol  *column
+	r         *Reader
+	num       int
+	c         contact.Contact
+	name      string
+	street2   string
+	kind      string
+	tags      string
+	kindCol   *column
+	zipCol    *column
+	streetCol *column
+	otherWord string // the kind word that matched no kind
 }
 
-func (r *Reader) build(num int) (contact.Contact, error) {
+func (r *Reader) build(num int) (contact.Contact, *RowError) {
 	b := builder{r: r, num: num}
 	b.c.Source = contact.Source{File: r.file, Row: num}
 	for i, col := range r.cols {
@@ -98,16 +99,23 @@ func (b *builder) cell(col *column, v string) *RowError {
 		return nil
 	}
 	if err := contact.CheckText(v); err != nil {
-		return b.fail(col, textProblem(v, err, b.r.encoding != ""))
+		if !b.multiline(col, err) {
+			return b.fail(col, textProblem(v, err, b.r.encoding != ""))
+		}
+		return b.multilineCell(col, v)
 	}
 	if v = cleanValue(v); v == "" {
 		return nil
 	}
+	b.noteLazy(col)
+	return b.set(col, v)
+}
+
+func (b *builder) noteLazy(col *column) {
 	if col.lazy && !col.seen {
 		col.seen = true
 		b.note(col, fmt.Sprintf("this column has no header; its values are kept as custom field %q", col.key))
 	}
-	return b.set(col, v)
 }
 
 func (b *builder) set(col *column, v string) *RowError {
@@ -149,7 +157,7 @@ func (b *builder) address(col *column, v string) {
 	a := &b.c.Address
 	switch col.id {
 	case fStreet:
-		a.Street = v
+		a.Street, b.streetCol = v, col
 	case fStreet2:
 		b.street2 = v
 	case fCity:
@@ -194,6 +202,9 @@ func (b *builder) stage(col *column, v string) *RowError {
 // does not repeat an earlier row.
 func (b *builder) finish() *RowError {
 	b.names()
+	if e := b.splitAddress(); e != nil {
+		return e
+	}
 	if b.street2 != "" {
 		b.c.Address.Street = strings.TrimPrefix(b.c.Address.Street+", "+b.street2, ", ")
 	}
@@ -207,7 +218,13 @@ func (b *builder) finish() *RowError {
 	if b.c.Email == "" && !b.c.Address.Complete() {
 		return &RowError{Row: b.num, Message: "needs an email, or a street, city and postal code for letters"}
 	}
-	return b.unique()
+	if e := b.unique(); e != nil {
+		return e
+	}
+	if b.otherWord != "" {
+		b.r.others = append(b.r.others, OtherKind{Row: b.num, Word: b.otherWord, Contact: b.c.Label()})
+	}
+	return nil
 }
 
 func (b *builder) setKind() *RowError {
@@ -216,17 +233,16 @@ func (b *builder) setKind() *RowError {
 		b.c.Kind = b.r.opts.Kind
 		return nil
 	}
-	if k, ok := contact.NormalizeKind(b.kind, kinds); ok {
+	if k, ok := b.r.opts.kinds.Match(b.kind); ok {
 		b.c.Kind = k
 		return nil
 	}
 	if !slices.Contains(kinds, "other") {
-		return b.fail(b.kindCol, fmt.Sprintf("%q is not one of the kinds: %s", b.kind, strings.Join(kinds, ", ")))
+		return b.fail(b.kindCol, fmt.Sprintf("%q is not one of the kinds: %s; add it to [contacts.kind_aliases] in rapport.toml, e.g. %q = %q",
+			b.kind, strings.Join(kinds, ", "), b.kind, kinds[0]))
 	}
-	b.c.Kind = "other"
+	b.c.Kind, b.otherWord = "other", b.kind
 	b.field("kind_original", b.kind)
-	b.note(b.kindCol, fmt.Sprintf("kind %q is not one of %s; imported as \"other\" (the original is kept in the field kind_original)",
-		b.kind, strings.Join(kinds, ", ")))
 	return nil
 }
 
@@ -234,16 +250,16 @@ func (b *builder) setKind() *RowError {
 // case, or for postal-only rows the same name and address. The first row
 // wins; the message names it so the user can compare the two.
 func (b *builder) unique() *RowError {
-	seen, key, what := b.r.seen, strings.ToLower(b.c.Email), "same email as row %d"
+	seen, key, what := b.r.seen, strings.ToLower(b.c.Email), "same email as "
 	if key == "" {
-		seen, key, what = b.r.postal, b.c.PostalKey(), "same name and postal address as row %d"
+		seen, key, what = b.r.postal, b.c.PostalKey(), "same name and postal address as "
 	}
 	if first, dup := seen[key]; dup {
 		col := ""
 		if b.c.Email != "" {
 			col = b.r.colHeader(fEmail)
 		}
-		return &RowError{Row: b.num, Column: col, Message: fmt.Sprintf(what, first)}
+		return &RowError{Row: b.num, Column: col, Message: fmt.Sprintf("%s%s %d", what, b.r.Unit(), first)}
 	}
 	seen[key] = b.num
 	return nil
@@ -264,46 +280,4 @@ func (b *builder) fail(col *column, msg string) *RowError {
 
 func (b *builder) note(col *column, msg string) {
 	b.r.notes.add(RowError{Row: b.num, Column: col.Header, Message: msg})
-}
-
-// textProblem says, for a user, what contact.CheckText found in v. A cell
-// running over many lines in a CSV is usually a stray quote that opened it.
-func textProblem(v string, err error, csv bool) string {
-	const msg = "line breaks are not allowed in a cell (Alt+Enter in Excel); put the text on one line"
-	switch n := strings.Count(v, "\n"); {
-	case n > 2 && csv:
-		return fmt.Sprintf("%s; this cell runs over %d lines, which can also mean a stray quote (\") opened it", msg, n+1)
-	case strings.Contains(err.Error(), "line break"):
-		return msg
-	case errors.Is(err, contact.ErrControl):
-		return "contains an invisible control character (" + strings.TrimPrefix(err.Error(), contact.ErrControl.Error()+": ") +
-			"); retype the cell"
-	}
-	return "has broken characters (not valid text); retype the cell"
-}
-
-// cleanValue trims and collapses spaces (contact.CleanText), skipping the
-// work for the common plain value, and undoes the apostrophe Export puts
-// before a value that looks like a formula, so an export imports back as
-// it was.
-func cleanValue(v string) string {
-	if needsClean(v) {
-		v = contact.CleanText(v)
-	}
-	if len(v) > 1 && v[0] == '\'' && strings.IndexByte("=+-@", v[1]) >= 0 {
-		v = v[1:]
-	}
-	return v
-}
-
-func needsClean(v string) bool {
-	if v == "" || v[0] == ' ' || v[len(v)-1] == ' ' {
-		return true
-	}
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c == '\t' || c >= 0x80 || c == ' ' && v[i+1] == ' ' {
-			return true
-		}
-	}
-	return false
 }

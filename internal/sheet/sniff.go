@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -15,7 +17,20 @@ type format int
 const (
 	formatCSV format = iota
 	formatXLSX
+	formatVCard
 )
+
+func (f format) String() string {
+	return [...]string{"csv", "xlsx", "vcard"}[f]
+}
+
+// unit is what a row of the format is called in messages.
+func (f format) unit() string {
+	if f == formatVCard {
+		return "card"
+	}
+	return "row"
+}
 
 var (
 	zipMagic      = []byte("PK\x03\x04")
@@ -28,11 +43,22 @@ var (
 // name: users rename files, and old systems export HTML or Excel 97 files
 // with whatever extension. Text is read as CSV.
 func sniff(path string, limit int64) (format, error) {
-	if _, err := fileSize(path, limit); err != nil {
+	size, err := fileSize(path, math.MaxInt64)
+	if err != nil {
 		return 0, err
 	}
 	head, err := readHead(path, 4096)
 	if err != nil {
+		return 0, err
+	}
+	if vc, err := isVCard(path, head); vc || err != nil {
+		if err == nil && size > vcardBytes(limit) {
+			err = fmt.Errorf("the file is %d MB; rapport reads contacts exports up to %d MB (photos make them large): in Apple Contacts turn off Settings › vCard › Export photos in vCards, or export fewer contacts at a time",
+				size>>20, vcardBytes(limit)>>20)
+		}
+		return formatVCard, err
+	}
+	if _, err := fileSize(path, limit); err != nil {
 		return 0, err
 	}
 	switch {
@@ -46,6 +72,30 @@ func sniff(path string, limit int64) (format, error) {
 		return 0, errors.New("this is not a spreadsheet rapport can read; " + saveAs)
 	}
 	return formatCSV, nil
+}
+
+// vcardBytes is the largest vCard file read: larger than a spreadsheet,
+// since its photos are skipped as they stream by rather than held.
+func vcardBytes(limit int64) int64 { return 4 * limit }
+
+// isVCard recognizes a contacts export (.vcf) by its first line,
+// BEGIN:VCARD, whatever the file is called; a file named .vcf that does not
+// start so is refused, not read as a spreadsheet.
+func isVCard(path string, head []byte) (bool, error) {
+	text := head
+	if utf16Guess(head) != "" || bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		r, _ := vcardText(bytes.NewReader(head))
+		text, _ = io.ReadAll(r)
+	}
+	text = bytes.TrimLeft(bytes.TrimPrefix(text, []byte("\xEF\xBB\xBF")), " \t\r\n")
+	if len(text) >= 11 && bytes.EqualFold(text[:11], []byte("BEGIN:VCARD")) {
+		return true, nil
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".vcf", ".vcard":
+		return false, errors.New("this file is named like a contacts export (.vcf) but does not start with BEGIN:VCARD, so it is not one; export your contacts again as vCard")
+	}
+	return false, nil
 }
 
 func readHead(path string, n int) ([]byte, error) {

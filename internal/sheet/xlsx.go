@@ -70,13 +70,32 @@ func (r *Reader) openXLSX(path string, mt matcher) (err error) {
 	if err != nil {
 		return err
 	}
-	in := inspect(path, r.sheet, head[p.at].num, needsMerges(p))
-	p.names = namesWithMerges(mt, head, p, in.merges)
+	in := inspect(path, r.sheet, head[p.at].num, r.opts.MaxCells)
+	p.names = namesWithMerges(mt, head, p, in.headerMerges(head[p.at].num))
 	if err := r.useHeader(head, p, mt); err != nil {
 		return r.inSheet(err)
 	}
+	if in.shape.over {
+		return r.inSheet(r.tooWide(in.shape))
+	}
+	r.merges = newMergeFill(in.shape.merges, head[p.at].num+p.depth-1)
 	r.setFormats(f, in.styles)
 	return nil
+}
+
+// tooWide explains a sheet refused for the empty cells its rows would make
+// rapport go through: a stray value far right, repeated down the sheet.
+func (r *Reader) tooWide(s sheetShape) error {
+	last := colLetter(r.span - 1)
+	if s.widest <= r.span {
+		return fmt.Errorf("its rows are %d columns wide (up to column %s) over so many rows that reading it would mean going through more than %d million cells; "+
+			"delete the columns you do not need and the empty rows at the bottom in Excel, save, and import again",
+			s.widest, colLetter(s.widest-1), r.opts.MaxCells/1_000_000)
+	}
+	return fmt.Errorf("rows below the header have cells as far right as column %s (the first at row %d), while the header ends at column %s; "+
+		"reading them would mean going through more than %d million empty cells. In Excel, select the columns after %s up to %s, "+
+		"delete them (right-click, Delete), save, and import again",
+		colLetter(s.widest-1), s.widestAt, last, r.opts.MaxCells/1_000_000, last, colLetter(s.widest-1))
 }
 
 // openError turns excelize's errors into what the user can act on.

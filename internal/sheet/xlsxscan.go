@@ -13,12 +13,12 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// This file reads two things excelize's row iterator does not give: the
-// style of the first data cells (to know a date column) and the merged
-// ranges of the header. excelize's GetCellStyle and GetMergeCells would do,
-// but each first parses the whole sheet into memory: 6.5 s on a 100,000-row
-// sheet, longer than reading it. So the sheet's XML is read directly here,
-// only as far as needed.
+// This file reads what excelize's row iterator does not give: the style of
+// the first data cells (to know a date column), the merged ranges, and the
+// sheet's shape (see shapescan.go). excelize's GetCellStyle and
+// GetMergeCells would do, but each first parses the whole sheet into
+// memory: 6.5 s on a 100,000-row sheet, longer than reading it. So the
+// sheet's XML is read directly here, only as far as needed.
 
 // styleSampleRows is how many rows below the header are looked at for the
 // style of each column's first number.
@@ -28,17 +28,17 @@ const styleSampleRows = 20
 const maxMerges = 10_000
 
 // sheetInfo is what inspect found: for each column index, the style of its
-// first numeric data cell; and the merged ranges starting near the top.
+// first numeric data cell; and the sheet's shape with its merged ranges.
 type sheetInfo struct {
 	styles map[int]int
-	merges []cellRange
+	shape  sheetShape
 }
 
 // inspect reads the sheet's XML part for styles below headerRow, and for
-// merged ranges when asked. It is best effort: a file excelize could open
-// but this cannot read gets no date conversion and no merge handling,
-// rather than no import.
-func inspect(file, sheet string, headerRow int, merges bool) sheetInfo {
+// its shape, counting cells up to maxCells. It is best effort: a file
+// excelize could open but this cannot read gets no date conversion and no
+// merge handling, rather than no import.
+func inspect(file, sheet string, headerRow int, maxCells int64) sheetInfo {
 	var in sheetInfo
 	zr, err := zip.OpenReader(file)
 	if err != nil {
@@ -50,10 +50,19 @@ func inspect(file, sheet string, headerRow int, merges bool) sheetInfo {
 		return in
 	}
 	in.styles = firstStyles(part, headerRow+1, headerRow+styleSampleRows)
-	if merges {
-		in.merges = scanMerges(part, headerRow+headerSearchRows)
-	}
+	in.shape = scanShape(part, maxCells)
 	return in
+}
+
+// headerMerges are the merged ranges that start near the header.
+func (in sheetInfo) headerMerges(headerRow int) []cellRange {
+	var out []cellRange
+	for _, m := range in.shape.merges {
+		if m.top <= headerRow+headerSearchRows {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // sheetPart finds a sheet's XML part: workbook.xml gives the sheet's
@@ -183,60 +192,6 @@ func intAttr(attrs []xml.Attr, local string, def int) int {
 		return n
 	}
 	return def
-}
-
-// scanMerges finds <mergeCell ref="C1:F1"/> elements, which come after all
-// the rows, by searching the unpacked bytes rather than parsing the rows:
-// a tenth of the time on a large sheet. Only ranges starting at or above
-// row maxTop are kept.
-func scanMerges(part *zip.File, maxTop int) []cellRange {
-	rc, err := part.Open()
-	if err != nil {
-		return nil
-	}
-	defer rc.Close()
-	var out []cellRange
-	buf, chunk := []byte{}, make([]byte, 256<<10)
-	for len(out) < maxMerges {
-		n, err := io.ReadFull(rc, chunk)
-		buf = append(buf, chunk[:n]...)
-		buf = takeMerges(buf, maxTop, &out)
-		if err != nil {
-			return out
-		}
-	}
-	return out
-}
-
-var mergeTag = []byte("mergeCell")
-
-// takeMerges parses the complete mergeCell elements in buf and returns
-// what is left to search once more bytes come.
-func takeMerges(buf []byte, maxTop int, out *[]cellRange) []byte {
-	for {
-		i := bytes.Index(buf, mergeTag)
-		if i < 0 {
-			return keepTail(buf, len(mergeTag))
-		}
-		end := bytes.IndexByte(buf[i:], '>')
-		if end < 0 {
-			if len(buf)-i > 4096 { // not an element we understand
-				return buf[i+len(mergeTag):]
-			}
-			return buf[i:]
-		}
-		if r, ok := mergeRef(buf[i+len(mergeTag) : i+end]); ok && r.top <= maxTop && len(*out) < maxMerges {
-			*out = append(*out, r)
-		}
-		buf = buf[i+end:]
-	}
-}
-
-func keepTail(buf []byte, n int) []byte {
-	if len(buf) <= n {
-		return buf
-	}
-	return append(buf[:0], buf[len(buf)-n:]...)
 }
 
 // mergeRef reads ref="C1:F2" from the rest of a mergeCell element.

@@ -21,7 +21,7 @@ func (s *Store) Activities(ctx context.Context) (map[int64]Activity, error) {
 	}{
 		{`SELECT contact_id, max(sent_at) FROM sends WHERE sent_at != '' GROUP BY contact_id`,
 			func(a *Activity, v string) { a.LastSent = parseTime(v) }},
-		{`SELECT contact_id, max(at) FROM events WHERE type IN ('reply','rsvp') GROUP BY contact_id`,
+		{`SELECT contact_id, max(at) FROM events WHERE type IN ('reply','rsvp','rsvp-no') GROUP BY contact_id`,
 			func(a *Activity, v string) { a.LastReply = parseTime(v) }},
 		{`SELECT contact_id, CAST(sum(count) AS TEXT) FROM referrals GROUP BY contact_id`,
 			func(a *Activity, v string) { a.Referrals = atoi(v) }},

@@ -40,7 +40,7 @@ type BoardFilter struct {
 
 // Board returns one column per stage that has contacts f selects, with
 // its count and its PerStage most recently active cards. The last
-// interaction is kept on each contact (migration 0009), so the whole
+// interaction is kept on each contact (migration 0012), so the whole
 // board is a count and a short walk down an index per stage however long
 // the history grows; a filtered board looks at each contact once.
 func (s *Store) Board(ctx context.Context, f BoardFilter) (map[contact.Stage]*Column, error) {

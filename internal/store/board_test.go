@@ -21,7 +21,7 @@ func names(col *Column) []string {
 func TestTheBoardShowsTheMostRecentlyActiveFirst(t *testing.T) {
 	ctx := context.Background()
 	s, clk := openTest(t)
-	importRows(t, s, ImportMeta{File: "contacts.csv", Provided: provided},
+	importRows(t, s, ImportMeta{File: "contacts.csv"},
 		contact.Contact{Email: "lee@elm.test", LastName: "Lee", Organization: "Elm Pediatrics", Kind: "physician", Tags: []string{"pediatrics"}},
 		contact.Contact{Email: "kim@grace.test", LastName: "Kim", Organization: "Grace Church", Kind: "pastor"},
 		contact.Contact{Email: "osei@harbor.test", LastName: "Osei", Organization: "Harbor Counseling", Kind: "therapist", Tags: []string{"couples"}},
@@ -91,14 +91,14 @@ func TestTheBoardShowsTheMostRecentlyActiveFirst(t *testing.T) {
 func TestAStoreFromBeforeTheBoardLearnsEachContactsLastInteraction(t *testing.T) {
 	ctx := context.Background()
 	s, clk := openTest(t)
-	importRows(t, s, ImportMeta{File: "contacts.csv", Provided: provided},
+	importRows(t, s, ImportMeta{File: "contacts.csv"},
 		contact.Contact{Email: "lee@elm.test", LastName: "Lee"}, contact.Contact{Email: "kim@grace.test", LastName: "Kim"})
 	lee, _ := s.ContactByEmail(ctx, "lee@elm.test")
 	clk.Add(time.Hour)
 	s.AddEvent(ctx, contact.Event{ContactID: lee.ID, Type: contact.EventReply})
 	clk.Add(time.Hour)
 	s.AddEvent(ctx, contact.Event{ContactID: lee.ID, Type: contact.EventMissing})
-	// As the store was before migration 0009: nothing kept on the contact.
+	// As the store was before migration 0012: nothing kept on the contact.
 	db, err := sql.Open("sqlite", "file:"+s.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +107,7 @@ func TestAStoreFromBeforeTheBoardLearnsEachContactsLastInteraction(t *testing.T)
 	if _, err := db.Exec("UPDATE contacts SET last_at = '', last_type = ''"); err != nil {
 		t.Fatal(err)
 	}
-	body, _ := migrations.ReadFile("migrations/0009_board.sql")
+	body, _ := migrations.ReadFile("migrations/0012_board.sql")
 	backfill := string(body)
 	backfill = backfill[strings.Index(backfill, "UPDATE contacts SET"):strings.Index(backfill, "CREATE TRIGGER")]
 	if _, err := db.Exec(backfill); err != nil {

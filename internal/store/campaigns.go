@@ -35,7 +35,7 @@ func (s *Store) Campaign(ctx context.Context, name string) (CampaignState, error
 		return cs, nil
 	}
 	cs.StartedAt, cs.PausedAt, cs.LastTick, cs.NextTick = parseTime(started), parseTime(paused), parseTime(last), parseTime(next)
-	return cs, err
+	return cs, wrapErr(err, "read campaign %s", name)
 }
 
 // SetCampaignState arms, pauses or finishes a campaign.
@@ -52,7 +52,7 @@ func (s *Store) SetCampaignState(ctx context.Context, name, state string) error 
 		ON CONFLICT(name) DO UPDATE SET state = excluded.state,
 			started_at = CASE WHEN excluded.started_at != '' AND campaigns.started_at = '' THEN excluded.started_at ELSE campaigns.started_at END,
 			paused_at = excluded.paused_at, updated_at = excluded.updated_at`, name, state, started, paused, now)
-	return err
+	return wrapErr(err, "set campaign %s to %s", name, state)
 }
 
 // RecordTick stores when a campaign last ran and when it runs next.
@@ -61,7 +61,7 @@ func (s *Store) RecordTick(ctx context.Context, name string, last, next time.Tim
 		ON CONFLICT(name) DO UPDATE SET last_tick = CASE WHEN excluded.last_tick != '' THEN excluded.last_tick ELSE campaigns.last_tick END,
 			next_tick = excluded.next_tick, updated_at = excluded.updated_at`,
 		name, fmtTime(last), fmtTime(next), s.now())
-	return err
+	return wrapErr(err, "record the tick of campaign %s", name)
 }
 
 // Engagement is what the inbox has learned about a contact that planning

@@ -40,13 +40,13 @@ func scanContact(row scanner) (*contact.Contact, error) {
 
 // Contact returns the contact with the given ID.
 func (s *Store) Contact(ctx context.Context, id int64) (*contact.Contact, error) {
-	return s.contactWhere(ctx, s.db, "id = ?", id)
+	return s.contactWhere(ctx, preparedDB{s}, "id = ?", id)
 }
 
 // ContactByEmail returns the contact with the given address, compared
 // without regard to case.
 func (s *Store) ContactByEmail(ctx context.Context, email string) (*contact.Contact, error) {
-	return s.contactWhere(ctx, s.db, "email = ?", email)
+	return s.contactWhere(ctx, preparedDB{s}, "email = ?", email)
 }
 
 // FindContact resolves what a user typed on the command line: a numeric ID
@@ -157,7 +157,9 @@ func nullEmail(c *contact.Contact) (email, postalKey any) {
 
 // insertContact stores a new contact and sets its ID. A contact whose
 // email (or, postal-only, name and address) is already stored is not
-// inserted: created is false and c.ID is left alone.
+// inserted: created is false and c.ID is left alone. A new contact the
+// user once asked rapport to forget is stored as do-not-contact (see
+// honourSuppression): every way in passes here.
 func (s *Store) insertContact(ctx context.Context, q querier, c *contact.Contact, origin string) (created bool, err error) {
 	tags, fields := marshalContact(c)
 	email, pk := nullEmail(c)
@@ -175,8 +177,10 @@ func (s *Store) insertContact(ctx context.Context, q querier, c *contact.Contact
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err
 	}
-	c.ID, err = res.LastInsertId()
-	return true, err
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return false, err
+	}
+	return true, s.honourSuppression(ctx, q, c)
 }
 
 // updateContact writes every field of c except its stage, ID and creation
@@ -197,40 +201,56 @@ func (s *Store) updateContact(ctx context.Context, q querier, c *contact.Contact
 	return nil
 }
 
-// MarkMissing flags the contacts that came from file (a spreadsheet
-// source) but were not among seen (emails or postal keys) in its latest
-// import. They are never deleted: the flag and a history line tell the
-// user, and a later import that has them again clears it.
+// MarkMissing flags, in a transaction of its own, the contacts that came
+// from file but are not among seen; it returns how many. Imports flag them
+// as part of the import instead (Import.FlagMissing).
 func (s *Store) MarkMissing(ctx context.Context, file string, seen []string) (int, error) {
-	keys, err := json.Marshal(seen)
-	if err != nil {
-		return 0, err
-	}
 	n := 0
-	err = s.tx(ctx, func(tx *txn) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM contacts WHERE source_file = ? AND missing = 0
-			AND lower(COALESCE(email, postal_key)) NOT IN (SELECT lower(value) FROM json_each(?))`, file, string(keys))
-		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			rows.Scan(&id)
-			ids = append(ids, id)
-		}
-		rows.Close()
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, "UPDATE contacts SET missing = 1, updated_at = ? WHERE id = ?", s.now(), id); err != nil {
-				return err
-			}
-			if err := s.insertEvent(ctx, tx, contact.Event{ContactID: id, Type: contact.EventMissing, Auto: true,
-				Detail: "no longer in " + file + "; kept, with its history"}); err != nil {
-				return err
-			}
-		}
-		n = len(ids)
-		return nil
+	err := s.tx(ctx, func(tx *txn) error {
+		gone, err := s.markMissing(ctx, tx, file, seen)
+		n = len(gone)
+		return err
 	})
 	return n, err
+}
+
+// markMissing flags the contacts that came from file (a spreadsheet
+// source) but were not among seen (emails or postal keys) in its latest
+// import, and returns them as they were. They are never deleted: the flag
+// and a history line tell the user, and a later import that has them again
+// clears it.
+func (s *Store) markMissing(ctx context.Context, q querier, file string, seen []string) ([]*contact.Contact, error) {
+	keys, err := json.Marshal(seen)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+contactColumns+` FROM contacts WHERE source_file = ? AND missing = 0
+		AND lower(COALESCE(email, postal_key)) NOT IN (SELECT lower(value) FROM json_each(?)) ORDER BY source_row, id`,
+		file, string(keys))
+	if err != nil {
+		return nil, fmt.Errorf("find contacts missing from %s: %w", file, err)
+	}
+	var gone []*contact.Contact
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		gone = append(gone, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, c := range gone {
+		if _, err := q.ExecContext(ctx, "UPDATE contacts SET missing = 1, updated_at = ? WHERE id = ?", s.now(), c.ID); err != nil {
+			return nil, fmt.Errorf("flag %s missing: %w", c.Label(), err)
+		}
+		if err := s.insertEvent(ctx, q, contact.Event{ContactID: c.ID, Type: contact.EventMissing, Auto: true,
+			Detail: "no longer in " + file + "; kept, with its history"}); err != nil {
+			return nil, err
+		}
+	}
+	return gone, nil
 }

@@ -22,11 +22,16 @@ const (
 
 // ImportMeta describes one import.
 type ImportMeta struct {
-	File     string   // shown in the log and in every created contact's history
-	Sheet    string   // the XLSX sheet, if any
-	Source   string   // the [[sources]] path when the daemon imports it
-	Provided []string // the fields the file has columns for (see contact.Merge)
-	DryRun   bool     // do everything, then roll back
+	File   string // shown in the log and in every created contact's history
+	Sheet  string // the XLSX sheet, if any
+	Source string // the [[sources]] path when the daemon imports it
+	// Overwrite lets this file replace values of contacts that came from
+	// another file (see contact.MergeOptions).
+	Overwrite bool
+	DryRun    bool // do everything, then roll back
+	// Unit is what the file's rows are called in the contacts' history:
+	// "card" for a vCard file; "" means "row".
+	Unit string
 }
 
 // ImportCounts sums up an import.
@@ -47,7 +52,7 @@ type Import struct {
 	s      *Store
 	ctx    context.Context
 	tx     *sql.Tx
-	q      *stmtCache
+	q      *txn
 	meta   ImportMeta
 	counts ImportCounts
 }
@@ -58,13 +63,22 @@ func (s *Store) BeginImport(ctx context.Context, meta ImportMeta) (*Import, erro
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	return &Import{s: s, ctx: ctx, tx: tx, q: newStmtCache(tx), meta: meta}, nil
+	return &Import{s: s, ctx: ctx, tx: tx, q: &txn{s: s, tx: tx}, meta: meta}, nil
+}
+
+// Added is what Add did with a row: its outcome, and for a known contact
+// the changes made and the values kept (see contact.Merge).
+type Added struct {
+	Outcome RowOutcome
+	Diff    contact.Diff
+	// Stored is the contact as it was before this row, for a known one.
+	Stored *contact.Contact
 }
 
 // Add stores one good row: a new contact is created (in c.Stage, or "new");
 // an existing one, found by email or for postal-only contacts by name and
 // address, is updated with contact.Merge, never changing its stage.
-func (im *Import) Add(c contact.Contact) (RowOutcome, error) {
+func (im *Import) Add(c contact.Contact) (Added, error) {
 	now := im.s.Now()
 	in := c
 	if in.Stage == "" {
@@ -73,33 +87,49 @@ func (im *Import) Add(c contact.Contact) (RowOutcome, error) {
 	in.CreatedAt, in.UpdatedAt = now, now
 	created, err := im.s.insertContact(im.ctx, im.q, &in, im.origin(c.Source.Row))
 	if err != nil {
-		return 0, err
+		return Added{}, err
 	}
 	if created {
 		im.counts.Created++
-		return Created, nil
+		return Added{Outcome: Created}, nil
 	}
 	old, err := im.existing(&c)
 	if err != nil {
-		return 0, err
+		return Added{}, err
 	}
-	merged, changes := contact.Merge(old, &c, im.meta.Provided)
-	merged.Source = c.Source
-	if len(changes) == 0 {
+	merged, diff := contact.Merge(old, &c, contact.MergeOptions{Overwrite: im.meta.Overwrite})
+	res := Added{Outcome: Unchanged, Diff: diff, Stored: old}
+	if diff.Empty() {
+		if merged.Source != old.Source { // the row moved in its own sheet: no history line for that
+			err = im.s.setSource(im.ctx, im.q, old.ID, merged.Source)
+		}
 		im.counts.Unchanged++
-		return Unchanged, nil
+		return res, err
 	}
 	merged.UpdatedAt = now
 	if err := im.s.updateContact(im.ctx, im.q, &merged); err != nil {
-		return 0, err
+		return Added{}, err
 	}
 	im.counts.Updated++
-	return Updated, im.s.insertEvent(im.ctx, im.q, contact.Event{ContactID: old.ID, At: now,
-		Type: contact.EventUpdated, Detail: im.origin(c.Source.Row) + ": " + strings.Join(changes, "; ")})
+	res.Outcome = Updated
+	return res, im.s.insertEvent(im.ctx, im.q, contact.Event{ContactID: old.ID, At: now,
+		Type: contact.EventUpdated, Detail: im.origin(c.Source.Row) + ": " + strings.Join(diff.Strings(), "; ")})
+}
+
+func (s *Store) setSource(ctx context.Context, q querier, id int64, src contact.Source) error {
+	_, err := q.ExecContext(ctx, "UPDATE contacts SET source_file = ?, source_row = ? WHERE id = ?", src.File, src.Row, id)
+	if err != nil {
+		return fmt.Errorf("update contact %d source row: %w", id, err)
+	}
+	return nil
 }
 
 func (im *Import) origin(row int) string {
-	return fmt.Sprintf("imported from %s row %d", im.meta.File, row)
+	unit := im.meta.Unit
+	if unit == "" {
+		unit = "row"
+	}
+	return fmt.Sprintf("imported from %s %s %d", im.meta.File, unit, row)
 }
 
 // existing reads back the stored contact a row is about, once the insert
@@ -110,6 +140,14 @@ func (im *Import) existing(c *contact.Contact) (*contact.Contact, error) {
 		where, key = "email IS NULL AND postal_key = ?", c.PostalKey()
 	}
 	return scanContact(im.q.QueryRowContext(im.ctx, "SELECT "+contactColumns+" FROM contacts WHERE "+where, key))
+}
+
+// FlagMissing flags, as part of the import, the contacts whose source is
+// this import's file but whose rows were not among seen (their emails, or
+// postal keys): their rows were removed from the sheet. It returns them as
+// they were. A dry run rolls the flags back with everything else.
+func (im *Import) FlagMissing(seen []string) ([]*contact.Contact, error) {
+	return im.s.markMissing(im.ctx, im.q, im.meta.File, seen)
 }
 
 // Commit logs the import with the rows read and skipped, and makes it
@@ -144,4 +182,4 @@ func (im *Import) Rollback() error {
 	return im.tx.Rollback()
 }
 
-func (im *Import) close() { im.q.close() }
+func (im *Import) close() {} // the transaction's statements close with it

@@ -59,7 +59,7 @@ func (s *Store) SetMailbox(ctx context.Context, m MailboxState) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO mailboxes (name, uidvalidity, last_uid, synced_at) VALUES (?,?,?,?)
 		ON CONFLICT(name) DO UPDATE SET uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid, synced_at = excluded.synced_at`,
 		m.Name, m.UIDValidity, m.LastUID, s.now())
-	return err
+	return wrapErr(err, "record the position in mailbox %s", m.Name)
 }
 
 // Inbound is one processed incoming message and what it means.
@@ -79,6 +79,13 @@ type Inbound struct {
 	Detail      string        // for the history
 	EventType   contact.EventType
 	CancelSends bool // drop the contact's planned and deferred sends (they answered)
+	// RSVP is an answer to one of our invitations, recorded with the
+	// message; an accept moves the contact to its AcceptedStage (never
+	// a waitlisted one), overriding Move.
+	RSVP *AnswerIn
+	// AlsoReply adds a "reply" line to the history: the answer also asks
+	// something the user should read.
+	AlsoReply bool
 }
 
 // Applied is what ApplyInbound did.
@@ -87,6 +94,8 @@ type Applied struct {
 	From, To  contact.Stage // the stage move, when Moved
 	Moved     bool
 	Cancelled int // pending sends dropped
+	// RSVP is what became of Inbound.RSVP.
+	RSVP *Recorded
 }
 
 // ApplyInbound records an incoming message and its effects on its contact
@@ -149,9 +158,22 @@ func (s *Store) inboundEffects(ctx context.Context, tx *txn, in Inbound) (Applie
 	if typ == "" {
 		typ = contact.EventType(in.Class)
 	}
+	if in.RSVP != nil {
+		rec, err := s.inboundRSVP(ctx, tx, &in)
+		if err != nil {
+			return ap, err
+		}
+		ap.RSVP = &rec
+	}
 	if err := s.insertEvent(ctx, tx, contact.Event{ContactID: in.ContactID, Type: typ, Auto: true,
 		Detail: in.Detail, MessageID: in.MessageID}); err != nil {
 		return ap, err
+	}
+	if in.AlsoReply {
+		if err := s.insertEvent(ctx, tx, contact.Event{ContactID: in.ContactID, Type: contact.EventReply, Auto: true,
+			Detail: "the answer also asks something: read it (" + in.Subject + ")", MessageID: in.MessageID}); err != nil {
+			return ap, err
+		}
 	}
 	if in.Move != "" {
 		from, moved, err := s.moveStage(ctx, tx, in.ContactID, Move{To: in.Move, Auto: true, Reason: in.Detail, MessageID: in.MessageID})
@@ -194,4 +216,33 @@ func (s *Store) ContactedAtDomain(ctx context.Context, domain string) ([]*contac
 func escapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
+}
+
+// inboundRSVP records the answer a message carries and says so in its
+// history line: a later answer already recorded stands; an accept to a
+// full event waits on the list and moves nobody.
+func (s *Store) inboundRSVP(ctx context.Context, tx *txn, in *Inbound) (Recorded, error) {
+	in.RSVP.ContactID, in.RSVP.MessageID = in.ContactID, in.MessageID
+	if in.RSVP.ReceivedAt.IsZero() {
+		in.RSVP.ReceivedAt = in.ReceivedAt
+	}
+	rec, err := s.applyRSVP(ctx, tx, in.RSVP)
+	if err != nil {
+		return rec, fmt.Errorf("record the answer of contact %d: %w", in.ContactID, err)
+	}
+	switch {
+	case rec.Older:
+		in.Detail += fmt.Sprintf(" (an older answer than the one recorded, %s, which stands)", rec.Answer.Words())
+		if !in.AlsoReply {
+			in.Move = ""
+		}
+	case rec.Answer == contact.Waitlist:
+		in.Detail += " (the event is full: on the waitlist, for you to decide)"
+		if !in.AlsoReply {
+			in.Move = ""
+		}
+	case rec.Answer == contact.Accepted && in.RSVP.AcceptedStage != "":
+		in.Move = in.RSVP.AcceptedStage
+	}
+	return rec, nil
 }

@@ -26,18 +26,21 @@ type SendKey struct {
 var ErrJournaled = errors.New("already in the journal")
 
 const sendColumns = `id, campaign, step, contact_id, round, channel, email, state, message_id, subject,
-	attempts, next_attempt_at, last_error, response, created_at, updated_at, sent_at, owner`
+	attempts, next_attempt_at, last_error, response, created_at, updated_at, sent_at, owner, COALESCE(batch_id, 0),
+	COALESCE((SELECT mailed_at FROM letter_batches WHERE letter_batches.id = sends.batch_id), '')`
 
 func scanSend(row scanner) (*contact.Send, error) {
 	var s contact.Send
-	var round, channel, next, created, updated, sent string
+	var round, channel, next, created, updated, sent, mailed string
 	err := row.Scan(&s.ID, &s.Campaign, &s.Step, &s.ContactID, &round, &channel, &s.Email, &s.State,
-		&s.MessageID, &s.Subject, &s.Attempts, &next, &s.LastError, &s.Response, &created, &updated, &sent, &s.Owner)
+		&s.MessageID, &s.Subject, &s.Attempts, &next, &s.LastError, &s.Response, &created, &updated, &sent, &s.Owner,
+		&s.Batch, &mailed)
 	if err != nil {
 		return nil, err
 	}
 	s.Round, s.Channel = round, channel
 	s.NextAttempt, s.CreatedAt, s.UpdatedAt, s.SentAt = parseTime(next), parseTime(created), parseTime(updated), parseTime(sent)
+	s.MailedAt = parseTime(mailed)
 	return &s, nil
 }
 
@@ -142,7 +145,7 @@ func (s *Store) reclaim(ctx context.Context, tx *txn, k SendKey, p Pending, now 
 
 // Send returns a journal row by ID.
 func (s *Store) Send(ctx context.Context, id int64) (*contact.Send, error) {
-	sd, err := scanSend(s.db.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE id = ?", id))
+	sd, err := scanSend(preparedDB{s}.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -152,7 +155,7 @@ func (s *Store) Send(ctx context.Context, id int64) (*contact.Send, error) {
 // SendByMessageID finds the journal row of one of our messages.
 func (s *Store) SendByMessageID(ctx context.Context, messageID string) (*contact.Send, error) {
 	id := strings.Trim(strings.TrimSpace(messageID), "<>")
-	sd, err := scanSend(s.db.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE message_id = ? LIMIT 1", id))
+	sd, err := scanSend(preparedDB{s}.QueryRowContext(ctx, "SELECT "+sendColumns+" FROM sends WHERE message_id = ? LIMIT 1", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

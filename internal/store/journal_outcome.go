@@ -27,6 +27,10 @@ type Outcome struct {
 	// Send is the claimed row as Claim returned it, when the caller has it:
 	// it saves reading it back.
 	Send *contact.Send
+	// Invite, for an invitation, an update or a cancellation that went
+	// out, records the revision of the event the person now has, in the
+	// same commit as the outcome.
+	Invite *InviteSent
 }
 
 // Record applies an outcome in one transaction.
@@ -142,8 +146,8 @@ func (s *Store) recordRow(ctx context.Context, tx *txn, sd *contact.Send, o Outc
 		return s.recordFailed(ctx, tx, sd, o, now)
 	case contact.SendUnknown, contact.SendDropped:
 		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, updated_at=? WHERE id=?`, o.State, o.Why, now, sd.ID)
-	case contact.SendPlanned:
-		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, attempts=max(attempts-1,0), updated_at=? WHERE id=?`,
+	case contact.SendPlanned: // released: it never left, and a letter leaves its print batch
+		_, err = tx.ExecContext(ctx, `UPDATE sends SET state=?, last_error=?, attempts=max(attempts-1,0), updated_at=?, batch_id=NULL WHERE id=?`,
 			o.State, o.Why, now, sd.ID)
 	default:
 		return fmt.Errorf("send %d: cannot record state %q", sd.ID, o.State)
@@ -173,6 +177,11 @@ func (s *Store) recordDone(ctx context.Context, tx *txn, sd *contact.Send, o Out
 	}
 	if err := s.insertEvent(ctx, tx, e); err != nil {
 		return err
+	}
+	if o.Invite != nil && o.State == contact.SendSent {
+		if err := s.recordInvited(ctx, tx, sd.ContactID, o.Invite, now); err != nil {
+			return err
+		}
 	}
 	return s.autoMoveAt(ctx, tx, sd.ContactID, contact.StageContacted, why, e.MessageID, at)
 }
@@ -252,7 +261,7 @@ func (s *Store) Resolve(ctx context.Context, id int64, d Decision, liveOwner str
 	if sd.InFlight(liveOwner) {
 		return fmt.Errorf("note %d: %w", id, ErrInFlight)
 	}
-	if !sd.State.Uncertain() {
+	if !sd.State.Uncertain() || sd.Channel == "letter" { // a letter's batch is settled by the next print pass
 		return fmt.Errorf("note %d is %s: %w", id, sd.State, ErrNotUncertain)
 	}
 	switch d {

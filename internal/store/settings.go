@@ -14,18 +14,18 @@ func (s *Store) Setting(ctx context.Context, key string) (value string, at time.
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", time.Time{}, false, nil
 	}
-	return value, parseTime(when), err == nil, err
+	return value, parseTime(when), err == nil, wrapErr(err, "read %s", key)
 }
 
 // SetSetting writes a small piece of state; an empty value deletes it.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	if value == "" {
 		_, err := s.db.ExecContext(ctx, "DELETE FROM settings WHERE key = ?", key)
-		return err
+		return wrapErr(err, "clear %s", key)
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?,?,?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, s.now())
-	return err
+	return wrapErr(err, "record %s", key)
 }
 
 // The key under which an account-level pause of all sending is kept.

@@ -34,6 +34,8 @@ type Store struct {
 	// Pipeline decides which automatic stage moves are allowed.
 	Pipeline contact.Pipeline
 	stmts    stmts
+	// suppression is the key of the suppression list's hashes, read once.
+	suppression suppressionKey
 }
 
 // Options tune Open. A nil *Options means the defaults.
@@ -63,6 +65,10 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// Reads run side by side (a plan, a report): keep their connections,
+	// with their page caches and parsed schema, instead of database/sql's
+	// default of two idle ones and a fresh connection for every third.
+	db.SetMaxIdleConns(8)
 	s := &Store{db: db, path: path, clock: time.Now, Pipeline: contact.DefaultPipeline()}
 	if opts != nil && opts.Now != nil {
 		s.clock = opts.Now
@@ -168,8 +174,9 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
-// queryAll runs a query and scans every row with scan.
-func queryAll[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+// queryAll runs a query, on the database or in a transaction, and scans
+// every row with scan.
+func queryAll[T any](ctx context.Context, db querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

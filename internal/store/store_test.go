@@ -54,8 +54,6 @@ func importRows(t *testing.T, s *Store, meta ImportMeta, rows ...contact.Contact
 	return counts
 }
 
-var provided = []string{"email", "first_name", "last_name", "title", "organization", "kind", "phone", "tags"}
-
 func TestReimportUpdatesFieldsButNeverStageOrHistory(t *testing.T) {
 	ctx := context.Background()
 	s, clk := openTest(t)
@@ -64,7 +62,7 @@ func TestReimportUpdatesFieldsButNeverStageOrHistory(t *testing.T) {
 		Source: contact.Source{File: "contacts.xlsx", Row: 2}}
 	kim := contact.Contact{Address: contact.Address{Street: "1 Church St", City: "Springfield", PostalCode: "01067"},
 		FirstName: "James", LastName: "Kim", Title: "Pastor", Source: contact.Source{File: "contacts.xlsx", Row: 3}}
-	if got := importRows(t, s, ImportMeta{File: "contacts.xlsx", Provided: provided}, lee, kim); got.Created != 2 {
+	if got := importRows(t, s, ImportMeta{File: "contacts.xlsx"}, lee, kim); got.Created != 2 {
 		t.Fatalf("first import: %+v", got)
 	}
 	stored, err := s.FindContact(ctx, "LEE@Clinic.test")
@@ -77,7 +75,7 @@ func TestReimportUpdatesFieldsButNeverStageOrHistory(t *testing.T) {
 	}
 	clk.Add(time.Hour)
 	lee.Phone, lee.Tags = "555-0199", []string{"east-side"}
-	got := importRows(t, s, ImportMeta{File: "contacts-v2.xlsx", Provided: provided}, lee, kim)
+	got := importRows(t, s, ImportMeta{File: "contacts.xlsx"}, lee, kim)
 	if got.Updated != 1 || got.Unchanged != 1 || got.Created != 0 {
 		t.Fatalf("re-import: %+v", got)
 	}
@@ -89,19 +87,79 @@ func TestReimportUpdatesFieldsButNeverStageOrHistory(t *testing.T) {
 	if len(hist) != 3 || hist[0].Type != contact.EventCreated || hist[1].To != contact.StageReplied || hist[2].Type != contact.EventUpdated {
 		t.Fatalf("history = %+v", hist)
 	}
-	if want := "imported from contacts-v2.xlsx row 2: phone: 555-0100 → 555-0199; tags: east-side, pediatrics"; hist[2].Detail != want {
+	if want := "imported from contacts.xlsx row 2: phone: 555-0100 → 555-0199; tags: pediatrics → east-side, pediatrics"; hist[2].Detail != want {
 		t.Errorf("update detail = %q, want %q", hist[2].Detail, want)
 	}
 	logs, _ := s.Imports(ctx, "", 10)
-	if len(logs) != 2 || logs[0].File != "contacts-v2.xlsx" {
+	if len(logs) != 2 || logs[0].File != "contacts.xlsx" {
 		t.Errorf("import log = %+v", logs)
+	}
+
+	t.Run("another file fills gaps and reports what it kept, unless told to overwrite", func(t *testing.T) {
+		im, _ := s.BeginImport(ctx, ImportMeta{File: "clinics.csv"})
+		other := contact.Contact{Email: "LEE@clinic.test", Phone: "555-0111", Address: contact.Address{City: "Springfield"},
+			Source: contact.Source{File: "clinics.csv", Row: 4}}
+		added, err := im.Add(other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if added.Outcome != Updated || len(added.Diff.Kept) != 1 || added.Diff.Kept[0].Field != "phone" || added.Stored.Phone != "555-0199" {
+			t.Errorf("added = %+v", added)
+		}
+		im.Commit(1, nil)
+		after, _ := s.Contact(ctx, stored.ID)
+		if after.Phone != "555-0199" || after.Address.City != "Springfield" || after.Email != "lee@clinic.test" || after.Source.File != "contacts.xlsx" {
+			t.Errorf("after another file: %+v", after)
+		}
+		im, _ = s.BeginImport(ctx, ImportMeta{File: "clinics.csv", Overwrite: true})
+		if added, _ := im.Add(other); added.Outcome != Updated || len(added.Diff.Kept) != 0 {
+			t.Errorf("overwrite: %+v", added)
+		}
+		im.Commit(1, nil)
+		if after, _ := s.Contact(ctx, stored.ID); after.Phone != "555-0111" || after.Source.File != "contacts.xlsx" {
+			t.Errorf("after --overwrite: %+v", after)
+		}
+	})
+}
+
+func TestRowsGoneFromTheSheetAreFlaggedWithTheImport(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	rows := []contact.Contact{{Email: "a@clinic.test"}, {Email: "B@clinic.test"}, {Email: "c@clinic.test"}}
+	for i := range rows {
+		rows[i].Source = contact.Source{File: "sheet.xlsx", Row: i + 2}
+	}
+	importRows(t, s, ImportMeta{File: "sheet.xlsx"}, rows...)
+	flag := func(dry bool, seen ...string) []*contact.Contact {
+		im, _ := s.BeginImport(ctx, ImportMeta{File: "sheet.xlsx", DryRun: dry})
+		gone, err := im.FlagMissing(seen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		im.Commit(len(seen), nil)
+		return gone
+	}
+	if gone := flag(true, "a@clinic.test", "b@clinic.test"); len(gone) != 1 || gone[0].Email != "c@clinic.test" {
+		t.Errorf("dry run: %+v", gone)
+	}
+	if c, _ := s.ContactByEmail(ctx, "c@clinic.test"); c.Missing {
+		t.Error("a dry run flagged a contact")
+	}
+	if gone := flag(false, "a@clinic.test", "b@clinic.test"); len(gone) != 1 {
+		t.Errorf("flagged %+v", gone)
+	}
+	if c, _ := s.ContactByEmail(ctx, "c@clinic.test"); !c.Missing {
+		t.Error("c was not flagged")
+	}
+	if gone := flag(false, "a@clinic.test", "b@clinic.test"); len(gone) != 0 {
+		t.Errorf("flagged twice: %+v", gone)
 	}
 }
 
 func TestDryRunChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTest(t)
-	got := importRows(t, s, ImportMeta{File: "a.csv", DryRun: true, Provided: provided},
+	got := importRows(t, s, ImportMeta{File: "a.csv", DryRun: true},
 		contact.Contact{Email: "a@clinic.test"}, contact.Contact{Email: "b@clinic.test"})
 	if got.Created != 2 {
 		t.Errorf("dry run counts = %+v", got)

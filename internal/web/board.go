@@ -49,7 +49,7 @@ func (s *Server) storeFilter(ctx context.Context, f boardFilter) (store.BoardFil
 		out.Tags = []string{contact.NormalizeTag(f.Tag)}
 	}
 	if f.Kind != "" {
-		k, ok := contact.NormalizeKind(f.Kind, cfg.Contacts.Kinds)
+		k, ok := cfg.Kinds().Match(f.Kind)
 		if !ok {
 			return out, false, app.Usagef("there is no kind %q (kinds: %s)", f.Kind, strings.Join(cfg.Contacts.Kinds, ", "))
 		}

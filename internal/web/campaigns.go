@@ -62,7 +62,8 @@ type campaignView struct {
 	Plan    []planRow
 	Reasons []reasonCount
 	Due     int
-	Total   int
+	Total   int // lines of the plan
+	People  int // contacts in it (a contact may wait for two steps)
 	Shown   int
 	AllURL  string
 }
@@ -96,7 +97,9 @@ func (s *Server) campaignView(r *http.Request, all bool) (*campaignView, error) 
 		return nil, err
 	}
 	counts := map[campaign.Code]*reasonCount{}
+	people := map[int64]bool{}
 	for _, it := range items {
+		people[it.Contact.ID] = true
 		rc := counts[it.Code]
 		if rc == nil {
 			rc = &reasonCount{Code: it.Code, Due: it.Due}
@@ -120,7 +123,7 @@ func (s *Server) campaignView(r *http.Request, all bool) (*campaignView, error) 
 		v.Reasons[i].Count = counts[v.Reasons[i].Code].Count
 	}
 	slices.SortStableFunc(v.Reasons, func(a, b reasonCount) int { return b.Count - a.Count })
-	v.Total, v.Shown = len(items), len(v.Plan)
+	v.Total, v.People, v.Shown = len(items), len(people), len(v.Plan)
 	if v.Shown < v.Total {
 		v.AllURL = "/campaigns/" + c.Name + "?all=1"
 	}
@@ -161,7 +164,7 @@ func (s *Server) startCampaign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.done(w, r, fmt.Sprintf("Campaign %s is started: %s in its audience; it runs %s (next %s).", c.Name,
-		plural(started.Audience, "contact"), c.Schedule, s.when(c.Schedule.Next(s.app.Now()))), "/campaigns/"+c.Name)
+		plural(started.Audience, "contact"), c.Schedule.Describe(), s.when(c.Schedule.Next(s.app.Now()))), "/campaigns/"+c.Name)
 }
 
 // pauseCampaign pauses a campaign at once.
