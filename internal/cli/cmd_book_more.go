@@ -34,22 +34,15 @@ func cmdContactsLog() *command {
 }
 
 func runContactsLog(ctx context.Context, a *app, ref, text, date string) error {
-	st, err := a.store(ctx)
-	if err != nil {
+	if _, err := a.store(ctx); err != nil {
 		return err
 	}
 	at, err := a.pastMoment(date)
 	if err != nil {
 		return usagef("--date: %v", err)
 	}
-	if err := contact.CheckText(text); err != nil {
-		return usagef("the text %v; put it on one line", err)
-	}
-	c, err := st.FindContact(ctx, ref)
+	c, err := a.core().LogInteraction(ctx, ref, at, text)
 	if err != nil {
-		return contactErr(ref, err)
-	}
-	if err := st.LogInteraction(ctx, c.ID, at, text); err != nil {
 		return err
 	}
 	if a.json {

@@ -72,11 +72,6 @@ func (a *app) dashboardKey(storePath string) (string, error) {
 	return key, nil
 }
 
-// dashboardExtras wires the dashboard's optional parts (visits,
-// referrals, invitations, print batches) to the use cases that keep them;
-// a part left out is hidden from the dashboard.
-func (a *app) dashboardExtras() web.Extras { return web.Extras{} }
-
 // keyDashboard is where the process serving the dashboard notes its
 // address, for `rapport status`.
 const keyDashboard = "dashboard.address"

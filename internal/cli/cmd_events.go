@@ -200,29 +200,18 @@ func eventState(rep *dispatch.EventReport, now time.Time) string {
 }
 
 func runEventsList(ctx context.Context, a *app, all bool) error {
-	camps, errs := a.loadCampaigns()
-	if _, err := a.store(ctx); err != nil {
+	if _, err := a.config(); err != nil {
 		return err
 	}
-	d, done, err := a.dispatcher(ctx, nil)
+	reps, errs, err := a.core().Events(ctx)
 	if err != nil {
 		return err
 	}
-	defer done()
 	out := []calEventJSON{}
-	for _, c := range camps {
-		for _, s := range c.Steps {
-			if s.Channel != "invite" || s.Event == nil {
-				continue
-			}
-			rep, err := d.Report(ctx, c, s, a.env.Now())
-			if err != nil {
-				return err
-			}
-			j := a.calEventOf(rep, false)
-			if all || (j.State != "over" && j.State != "cancelled") {
-				out = append(out, j)
-			}
+	for _, rep := range reps {
+		j := a.calEventOf(rep, false)
+		if all || (j.State != "over" && j.State != "cancelled") {
+			out = append(out, j)
 		}
 	}
 	for _, e := range errs {

@@ -146,28 +146,25 @@ mailed. Marking it again with another date corrects the date.`,
 }
 
 func runLettersMailed(ctx context.Context, a *app, id int64, date string) error {
-	if _, err := a.config(); err != nil {
-		return err
-	}
-	st, err := a.store(ctx)
+	cfg, err := a.config()
 	if err != nil {
 		return err
 	}
-	b, err := st.LetterBatch(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return invalidf("there is no print batch %d (see `rapport letters batches`)", id)
-	}
-	if err != nil {
+	if _, err := a.store(ctx); err != nil {
 		return err
 	}
-	if !b.Written() {
-		return invalidf("print batch %d is not written yet: rapport stopped while writing it, and the next `rapport send` or the daemon finishes it", id)
+	var day time.Time
+	if date != "" {
+		if day, err = time.ParseInLocation("2006-01-02", date, cfg.Location); err != nil {
+			return usagef("--date %q is not a day like 2026-11-24", date)
+		}
 	}
-	at, err := a.mailedAt(b, date)
+	b, at, err := a.core().MarkMailed(ctx, id, day)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return usagef("--date %s", ue.Msg)
+	}
 	if err != nil {
-		return err
-	}
-	if b, err = st.MarkMailed(ctx, id, at); err != nil {
 		return err
 	}
 	if a.json {
@@ -178,34 +175,6 @@ func runLettersMailed(ctx context.Context, a *app, id int64, date string) error 
 		a.say("%s", next)
 	}
 	return nil
-}
-
-// mailedAt is when the next step's delay starts: the day given (today by
-// default), from its first hour, but never before the batch was written,
-// so that its letters' history reads in order. A day in the future, or
-// before the batch was written, is refused.
-func (a *app) mailedAt(b *store.LetterBatch, date string) (time.Time, error) {
-	loc := a.cfg.Location
-	now := a.env.Now().In(loc)
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	if date != "" {
-		d, err := time.ParseInLocation("2006-01-02", date, loc)
-		if err != nil {
-			return time.Time{}, usagef("--date %q is not a day like 2026-11-24", date)
-		}
-		day = d
-	}
-	written := b.WrittenAt.In(loc)
-	switch {
-	case day.After(now):
-		return time.Time{}, usagef("--date %s is in the future: mark the batch once it is posted", date)
-	case day.Before(time.Date(written.Year(), written.Month(), written.Day(), 0, 0, 0, 0, loc)):
-		return time.Time{}, usagef("--date %s is before print batch %d was written (%s)", date, b.ID, a.date(written))
-	}
-	if day.Before(b.WrittenAt) {
-		return b.WrittenAt, nil
-	}
-	return day, nil
 }
 
 // nextAfterLetter says when the campaign's step after the batch's letter

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	core "rapport/internal/app"
 	"rapport/internal/contact"
 	"rapport/internal/store"
 )
@@ -55,7 +56,7 @@ func cmdReferralsAdd() *command {
 }
 
 func runReferralsAdd(ctx context.Context, a *app, ref, date string, count int, note string) error {
-	st, err := a.store(ctx)
+	_, err := a.store(ctx)
 	if err != nil {
 		return err
 	}
@@ -66,11 +67,7 @@ func runReferralsAdd(ctx context.Context, a *app, ref, date string, count int, n
 		}
 		on = on.In(a.loc())
 	}
-	c, err := st.FindContact(ctx, ref)
-	if err != nil {
-		return contactErr(ref, err)
-	}
-	r, err := st.AddReferral(ctx, store.Referral{ContactID: c.ID, On: on, Count: count, Note: contact.CleanText(note)})
+	r, c, err := a.core().AddReferral(ctx, ref, on, count, note)
 	if err != nil {
 		return err
 	}
@@ -83,12 +80,7 @@ func runReferralsAdd(ctx context.Context, a *app, ref, date string, count int, n
 }
 
 // contactErr says, for a reference that found nobody, how to find them.
-func contactErr(ref string, err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("contact %s: not in your contacts (look with `rapport contacts find WORDS`, or add them with `rapport contacts add --email ...`)", ref)
-	}
-	return fmt.Errorf("contact %s: %w", ref, err)
-}
+func contactErr(ref string, err error) error { return core.ContactErr(ref, err) }
 
 type referralJSON struct {
 	ID        int64  `json:"id"`

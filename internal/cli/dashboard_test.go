@@ -36,36 +36,16 @@ func TestAStageMovedOnTheBoardIsRecordedAsTheCommandRecordsIt(t *testing.T) {
 	if _, errs, code := u.run("contacts", "stage", "malvarez@elmpeds.test", "meeting", "--note", "coffee on Tuesday"); code != 0 {
 		t.Fatal(errs)
 	}
-	a := &app{env: Env{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Now: func() time.Time { return u.now }, Getenv: func(string) string { return "" }},
-		configPath: filepath.Join(u.dir, "rapport.toml")}
-	a.stdout, a.stderr = a.env.Stdout, a.env.Stderr
-	a.setupLog(false)
-	defer a.close()
+	d := openDashboard(t, u)
 	ctx := context.Background()
-	srv, err := a.dashboardServer(ctx)
+	okafor, err := d.a.st.ContactByEmail(ctx, "jokafor@riverside.test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	okafor, err := a.st.ContactByEmail(ctx, "jokafor@riverside.test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := srv.Handler()
-	key, _ := web.LoadKey(web.KeyPath(a.st.Path()))
-	login := httptest.NewRecorder()
-	h.ServeHTTP(login, httptest.NewRequest("GET", "http://127.0.0.1:8750/?key="+url.QueryEscape(key), nil))
-	form := url.Values{"stage": {"meeting"}, "note": {"coffee on Tuesday"}, "back": {"/"}}
-	r := httptest.NewRequest("POST", fmt.Sprintf("http://127.0.0.1:8750/contacts/%d/stage", okafor.ID), strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r.Header.Set("Sec-Fetch-Site", "same-origin")
-	for _, c := range login.Result().Cookies() {
-		r.AddCookie(c)
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	if w.Code != http.StatusSeeOther {
+	if w := d.post(fmt.Sprintf("/contacts/%d/stage", okafor.ID), url.Values{"stage": {"meeting"}, "note": {"coffee on Tuesday"}, "back": {"/"}}); w.Code != http.StatusSeeOther {
 		t.Fatalf("the board's move: %d %s", w.Code, w.Body)
 	}
+	a := d.a
 	last := func(email string) contact.Event {
 		c, _ := a.st.ContactByEmail(ctx, email)
 		hist, _ := a.st.History(ctx, c.ID)
@@ -86,6 +66,96 @@ func TestAStageMovedOnTheBoardIsRecordedAsTheCommandRecordsIt(t *testing.T) {
 	u.json(&shown, "contacts", "show", "jokafor@riverside.test")
 	if got := shown.History[len(shown.History)-1]; got.Type != "stage" || got.Detail != "new → meeting: coffee on Tuesday" {
 		t.Errorf("contacts show tells the board's move as %+v", got)
+	}
+}
+
+// dashboard is the dashboard of a user's rapport, signed in.
+type dashboard struct {
+	t       *testing.T
+	a       *app
+	h       http.Handler
+	cookies []*http.Cookie
+}
+
+func openDashboard(t *testing.T, u *user) *dashboard {
+	t.Helper()
+	a := &app{env: Env{Stdout: &syncBuffer{}, Stderr: &syncBuffer{}, Now: func() time.Time { return u.now }, Getenv: func(string) string { return "" }},
+		configPath: filepath.Join(u.dir, "rapport.toml")}
+	a.stdout, a.stderr = a.env.Stdout, a.env.Stderr
+	a.setupLog(false)
+	t.Cleanup(a.close)
+	srv, err := a.dashboardServer(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &dashboard{t: t, a: a, h: srv.Handler()}
+	key, _ := web.LoadKey(web.KeyPath(a.st.Path()))
+	w := httptest.NewRecorder()
+	d.h.ServeHTTP(w, httptest.NewRequest("GET", "http://127.0.0.1:8750/?key="+url.QueryEscape(key), nil))
+	d.cookies = w.Result().Cookies()
+	return d
+}
+
+func (d *dashboard) do(r *http.Request) *httptest.ResponseRecorder {
+	for _, c := range d.cookies {
+		r.AddCookie(c)
+	}
+	w := httptest.NewRecorder()
+	d.h.ServeHTTP(w, r)
+	return w
+}
+
+func (d *dashboard) post(path string, form url.Values) *httptest.ResponseRecorder {
+	r := httptest.NewRequest("POST", "http://127.0.0.1:8750"+path, strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
+	return d.do(r)
+}
+
+func (d *dashboard) get(path string) string {
+	d.t.Helper()
+	w := d.do(httptest.NewRequest("GET", "http://127.0.0.1:8750"+path, nil))
+	if w.Code != http.StatusOK {
+		d.t.Fatalf("GET %s: %d\n%s", path, w.Code, w.Body)
+	}
+	return w.Body.String()
+}
+
+func TestAVisitAndAReferralFromTheDashboardAreTheCommandsOwn(t *testing.T) {
+	u := twoOffices(t)
+	d := openDashboard(t, u)
+	ctx := context.Background()
+	c, _ := d.a.st.ContactByEmail(ctx, "malvarez@elmpeds.test")
+	page := fmt.Sprintf("/contacts/%d", c.ID)
+	if w := d.post(page+"/visits", url.Values{"day": {""}, "text": {"dropped off cookies for the front desk"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("visit: %d %s", w.Code, w.Body)
+	}
+	out, _, _ := u.run("contacts", "show", "malvarez@elmpeds.test")
+	if !strings.Contains(out, "by you: dropped off cookies for the front desk") {
+		t.Errorf("contacts show does not tell the visit:\n%s", out)
+	}
+	if w := d.post(page+"/referrals", url.Values{"day": {"2026-11-20"}, "count": {"2"}, "note": {"met at the fall fair"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("referral: %d %s", w.Code, w.Body)
+	}
+	var refs []referralJSON
+	u.json(&refs, "referrals", "list")
+	if len(refs) != 1 || refs[0].Count != 2 || refs[0].Date != "2026-11-20" || refs[0].Note != "met at the fall fair" || refs[0].Email != "malvarez@elmpeds.test" {
+		t.Errorf("referrals list: %+v", refs)
+	}
+	if body := d.get("/referrals"); !strings.Contains(body, "Dr. Maria Alvarez") || !strings.Contains(body, "met at the fall fair") {
+		t.Error("the referrals page does not list it")
+	}
+	if body := d.get(page); !strings.Contains(body, "Visit or call") || !strings.Contains(body, "Referral") {
+		t.Error("the contact's history lacks the visit or the referral")
+	}
+	if body := d.get("/events"); !strings.Contains(body, "Meet &amp; Greet for Local Clinicians") || !strings.Contains(body, "of 30 places") {
+		t.Errorf("events:\n%s", body)
+	}
+	if body := d.get("/letters"); !strings.Contains(body, "No print batches yet") {
+		t.Errorf("letters:\n%s", body)
+	}
+	if w := d.post("/letters/1/mailed", url.Values{}); w.Code != http.StatusNotFound {
+		t.Errorf("marking a batch that is not there: %d", w.Code)
 	}
 }
 

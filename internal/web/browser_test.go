@@ -36,7 +36,12 @@ func TestDashboardInABrowser(t *testing.T) {
 
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	srv := New(p.app, &Options{Listen: "127.0.0.1:0", Key: testKey})
+	// Visits go through the same use case as `rapport contacts log`.
+	srv := New(p.app, &Options{Listen: "127.0.0.1:0", Key: testKey, Extras: Extras{
+		LogVisit: func(ctx context.Context, id int64, at time.Time, text string) error {
+			_, err := p.app.LogInteraction(ctx, fmt.Sprint(id), at, text)
+			return err
+		}}})
 	ln, err := srv.Listen()
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +90,22 @@ func TestDashboardInABrowser(t *testing.T) {
 		if !strings.Contains(latest, "Stage") || !strings.Contains(latest, "Replied → Meeting") || strings.Contains(latest, "by rapport") {
 			t.Errorf("the newest history line is %q", latest)
 		}
+	})
+
+	t.Run("today's cookie visit is logged from the contact's page", func(t *testing.T) {
+		must(t, do(b, chromedp.SendKeys(chromedp.CSS("#visit-text"), "Dropped off cookies for the front desk"),
+			chromedp.Submit(chromedp.CSS("#visit-text")), chromedp.WaitVisible(chromedp.CSS(".flash"))))
+		if flash := run(t, b, chromedp.Text(chromedp.CSS(".flash"))); flash != "Noted: Dropped off cookies for the front desk." {
+			t.Errorf("after the visit the page says %q", flash)
+		}
+		latest := run(t, b, chromedp.Text(chromedp.CSS(".timeline li")))
+		if !strings.Contains(latest, "Visit or call") || !strings.Contains(latest, "Dropped off cookies for the front desk") {
+			t.Errorf("the newest history line is %q", latest)
+		}
 		save(t, shots, "contact.png", run(t, b, chromedp.FullScreenshot(100)))
+	})
+
+	t.Run("a sent note's text", func(t *testing.T) {
 		must(t, do(b, chromedp.Click(chromedp.CSS(`.timeline a[href*="/notes/"]`)), chromedp.WaitVisible(chromedp.CSS("pre.body"))))
 		if text := run(t, b, chromedp.Text(chromedp.CSS("pre.body"))); !strings.Contains(text, "Could I stop by for 10 or 15 minutes") {
 			t.Errorf("the note's text is not shown:\n%s", text)

@@ -174,23 +174,21 @@ func (s *Server) moveStage(w http.ResponseWriter, r *http.Request) {
 	s.done(w, r, msg, r.PostFormValue("back"))
 }
 
-// formDay reads a form's day in the user's zone; empty means today.
-func (s *Server) formDay(v string) (time.Time, error) {
-	if strings.TrimSpace(v) == "" {
-		return s.app.Now(), nil
-	}
-	t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v), s.loc())
+// formMoment reads a form's day as `contacts log --date` reads it: now
+// for today or nothing, noon of a past day, never the future.
+func (s *Server) formMoment(v string) (time.Time, error) {
+	t, err := s.app.PastMoment(v)
 	if err != nil {
-		return time.Time{}, app.Usagef("%q is not a day like 2026-11-23", v)
+		return t, app.Usagef("%v", err)
 	}
-	return t.Add(12 * time.Hour), nil
+	return t, nil
 }
 
 // dayForm is what the visit and referral forms share: whose page, and
 // the day.
 func (s *Server) dayForm(r *http.Request) (id int64, on time.Time, err error) {
 	if id, err = contactID(r); err == nil {
-		on, err = s.formDay(r.PostFormValue("day"))
+		on, err = s.formMoment(r.PostFormValue("day"))
 	}
 	return id, on, err
 }

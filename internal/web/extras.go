@@ -10,16 +10,18 @@ import (
 // with their answers, and print batches. Each is one use case to wire; a
 // nil one hides its part (its page, its form and its menu entry).
 type Extras struct {
-	// LogVisit records a visit, a call or cookies dropped off, on a day.
+	// LogVisit records a visit, a call or cookies dropped off, at a moment
+	// (now for today, noon of a past day).
 	LogVisit func(ctx context.Context, contactID int64, on time.Time, text string) error
-	// AddReferral records referrals received from a contact on a day.
+	// AddReferral records referrals received from a contact at a moment.
 	AddReferral func(ctx context.Context, contactID int64, on time.Time, count int, note string) error
 	// Referrals lists the referrals received, newest first.
 	Referrals func(ctx context.Context) ([]Referral, error)
 	// Invitations lists the events people were invited to, with answers.
 	Invitations func(ctx context.Context) ([]Invitation, error)
 	// Batches lists print batches, newest first; MarkMailed records the
-	// day one was posted (it starts the next step's delay).
+	// day one was posted (its first instant, in the user's zone): the
+	// next step's delay starts then.
 	Batches    func(ctx context.Context) ([]Batch, error)
 	MarkMailed func(ctx context.Context, batchID int64, on time.Time) error
 }

@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
+
+	"rapport/internal/app"
 )
 
 // referrals lists the referrals received, with the chart by source.
@@ -126,8 +129,13 @@ func (s *Server) markMailed(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusNotFound, "There is no such print batch.")
 		return
 	}
-	on, err := s.formDay(r.PostFormValue("day"))
-	if err == nil {
+	on, err := s.app.ParseDay(r.PostFormValue("day"))
+	if strings.TrimSpace(r.PostFormValue("day")) == "" {
+		on, err = s.app.ParseDay("today")
+	}
+	if err != nil {
+		err = app.Usagef("%v", err)
+	} else {
 		err = s.o.Extras.MarkMailed(r.Context(), b.ID, on)
 	}
 	if err != nil {
