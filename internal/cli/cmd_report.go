@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
 	"rapport/internal/report"
+	"rapport/internal/sheet"
 	"rapport/internal/store"
 )
 
@@ -89,5 +92,8 @@ func writeWorkbook(r *report.Report, path string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, wb)
+	if err := sheet.WriteAtomic(path, 0o644, func(w io.Writer) error { _, err := wb.WriteTo(w); return err }); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }

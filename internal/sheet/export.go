@@ -51,16 +51,18 @@ func Export(path string, rows []ExportRow, fieldKeys []string) error {
 	default:
 		return fmt.Errorf("export %s: the file name must end in .xlsx or .csv", filepath.Base(path))
 	}
-	if err := writeAtomic(path, func(w io.Writer) error { return write(w, rows, fieldKeys) }); err != nil {
+	if err := WriteAtomic(path, 0o600, func(w io.Writer) error { return write(w, rows, fieldKeys) }); err != nil {
 		return fmt.Errorf("export %s: %w", filepath.Base(path), err)
 	}
 	return nil
 }
 
-// writeAtomic writes through a temporary file next to path, synced before
-// the rename; any failure removes the temporary file.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".rapport-export-*.tmp")
+// WriteAtomic writes a file whole or not at all: through a temporary file
+// next to path, synced, given perm, then renamed over path; any failure
+// removes the temporary file. Exports, reports and sign-in sheets go
+// through it, so a full disk or a Ctrl-C never leaves half a spreadsheet.
+func WriteAtomic(path string, perm os.FileMode, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
@@ -77,6 +79,9 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Chmod(tmp.Name(), perm); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
