@@ -134,21 +134,7 @@ func (d *Dispatcher) dueLetters(ctx context.Context, tpl *templates, c *campaign
 // it does not mind a paused email account, and a contact edited since
 // the plan is printed as it is now.
 func (d *Dispatcher) letterStillDue(it campaign.Item) func(store.Recheck) error {
-	pl := d.o.Store.Pipeline
-	return func(rc store.Recheck) error {
-		ct := rc.Contact
-		switch {
-		case rc.CampaignState != store.CampaignActive:
-			return campaignOffError{rc.CampaignState}
-		case pl.Suppressed(ct.Stage):
-			return fmt.Errorf("now %s", ct.Stage)
-		case ct.Stage != it.Contact.Stage:
-			return fmt.Errorf("moved to %s since the plan", ct.Stage)
-		case ct.Missing:
-			return errors.New("no longer in its spreadsheet: held")
-		}
-		return nil
-	}
+	return func(rc store.Recheck) error { return d.contactStillDue(it, rc) }
 }
 
 // printBatch claims one step's due letters as a batch, writes its PDFs and

@@ -225,29 +225,42 @@ func (e campaignOffError) Error() string { return "the campaign is " + e.state }
 // the plan stops the note; a pause stops it too.
 func (d *Dispatcher) stillDue(p *prepared) func(store.Recheck) error {
 	it := p.item
-	pl := d.o.Store.Pipeline
 	return func(rc store.Recheck) error {
 		ct := rc.Contact
-		switch {
-		case rc.SendingPaused != "":
+		if rc.SendingPaused != "" {
 			return fmt.Errorf("%w: %s", ErrPaused, rc.SendingPaused)
-		case rc.CampaignState != store.CampaignActive:
-			return campaignOffError{rc.CampaignState}
-		case pl.Suppressed(ct.Stage):
-			return fmt.Errorf("now %s", ct.Stage)
-		case ct.Stage != it.Contact.Stage:
-			return fmt.Errorf("moved to %s since the plan", ct.Stage)
+		}
+		if err := d.contactStillDue(it, rc); err != nil {
+			return err
+		}
+		switch {
 		case ct.HoldUntil.After(d.o.Now()):
 			return fmt.Errorf("out of office until %s", ct.HoldUntil.In(d.o.Location).Format("Mon Jan 2"))
 		case ct.Email != it.Contact.Email:
 			return fmt.Errorf("address changed to %s", ct.Email)
-		case ct.Missing:
-			return errors.New("no longer in its spreadsheet: held")
 		case ct.Version != it.Contact.Version:
 			return errStale
 		}
 		return nil
 	}
+}
+
+// contactStillDue is what notes and letters both recheck: the campaign is
+// still active, and the contact has not answered, opted out, bounced,
+// moved stage or left its spreadsheet since the plan.
+func (d *Dispatcher) contactStillDue(it campaign.Item, rc store.Recheck) error {
+	ct := rc.Contact
+	switch {
+	case rc.CampaignState != store.CampaignActive:
+		return campaignOffError{rc.CampaignState}
+	case d.o.Store.Pipeline.Suppressed(ct.Stage):
+		return fmt.Errorf("now %s", ct.Stage)
+	case ct.Stage != it.Contact.Stage:
+		return fmt.Errorf("moved to %s since the plan", ct.Stage)
+	case ct.Missing:
+		return errors.New("no longer in its spreadsheet: held")
+	}
+	return nil
 }
 
 // run is one tick's sending loop.

@@ -3,7 +3,6 @@ package imapconn
 import (
 	"bufio"
 	"context"
-	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -54,20 +53,12 @@ func DialAppender(ctx context.Context, o Options) (*Appender, error) {
 }
 
 func setupAppender(ctx context.Context, conn net.Conn, o Options) (*Appender, error) {
-	cfg := &tls.Config{RootCAs: o.RootCAs, ServerName: strings.Trim(o.Host, "[]"), MinVersion: tls.VersionTLS12, NextProtos: []string{"imap"}}
 	debug := newDebugLog(o.Debug)
-	rw, greeted := conn, false
-	var err error
-	switch o.Security {
-	case TLS:
-		rw, err = handshake(ctx, conn, cfg)
-	case STARTTLS:
-		rw, err = startTLS(ctx, conn, cfg, debug)
-		greeted = true
-	}
+	rw, err := secure(ctx, conn, o, debug)
 	if err != nil {
 		return nil, err
 	}
+	greeted := o.Security == STARTTLS // the greeting came before STARTTLS
 	a := &Appender{conn: rw, br: bufio.NewReader(rw), bw: bufio.NewWriterSize(rw, 64<<10), timeout: o.timeout(), debug: debug}
 	if !greeted {
 		line, err := a.readLine()
@@ -161,21 +152,10 @@ func (a *Appender) capability() error {
 	return a.command("CAPABILITY", "CAPABILITY")
 }
 
-// login authenticates as Dial's login does.
+// login authenticates as Dial's login does (see mechanism).
 func (a *Appender) login(o Options) error {
-	switch o.Auth {
-	case AuthPlain:
-		return a.authenticate(sasl.NewPlainClient("", o.Username, o.Password))
-	case AuthXOAuth2:
-		if !a.caps["AUTH=XOAUTH2"] && a.caps["AUTH=OAUTHBEARER"] {
-			return a.authenticate(sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{Username: o.Username,
-				Token: o.Password, Host: strings.Trim(o.Host, "[]"), Port: o.port()}))
-		}
-		return a.authenticate(XOAuth2(o.Username, o.Password))
-	case "":
-		if a.caps["LOGINDISABLED"] && a.caps["AUTH=PLAIN"] {
-			return a.authenticate(sasl.NewPlainClient("", o.Username, o.Password))
-		}
+	if c := mechanism(o, func(c string) bool { return a.caps[c] }); c != nil {
+		return a.authenticate(c)
 	}
 	return a.command("LOGIN "+quote(o.Username)+" "+quote(o.Password), "LOGIN <redacted>")
 }

@@ -62,16 +62,8 @@ func dialWith[C interface{ Close() error }](ctx context.Context, o Options, setu
 
 // setup does TLS, the greeting and the login on a fresh connection.
 func setup(ctx context.Context, conn net.Conn, o Options) (*imapclient.Client, error) {
-	cfg := &tls.Config{RootCAs: o.RootCAs, ServerName: strings.Trim(o.Host, "[]"), MinVersion: tls.VersionTLS12, NextProtos: []string{"imap"}}
 	debug := newDebugLog(o.Debug)
-	var rw net.Conn = conn
-	var err error
-	switch o.Security {
-	case TLS:
-		rw, err = handshake(ctx, conn, cfg)
-	case STARTTLS:
-		rw, err = startTLS(ctx, conn, cfg, debug)
-	}
+	rw, err := secure(ctx, conn, o, debug)
 	if err != nil {
 		return nil, withAddr(err, o.Addr())
 	}
@@ -96,6 +88,19 @@ func setup(ctx context.Context, conn net.Conn, o Options) (*imapclient.Client, e
 		return nil, e
 	}
 	return c, nil
+}
+
+// secure does TLS as o.Security says: the handshake for implicit TLS,
+// or the greeting and STARTTLS (after which the server greets no more).
+func secure(ctx context.Context, conn net.Conn, o Options, debug *debugLog) (net.Conn, error) {
+	cfg := &tls.Config{RootCAs: o.RootCAs, ServerName: strings.Trim(o.Host, "[]"), MinVersion: tls.VersionTLS12, NextProtos: []string{"imap"}}
+	switch o.Security {
+	case TLS:
+		return handshake(ctx, conn, cfg)
+	case STARTTLS:
+		return startTLS(ctx, conn, cfg, debug)
+	}
+	return conn, nil
 }
 
 func stepOf(err error) string {

@@ -10,29 +10,34 @@ import (
 
 // login authenticates as o.Auth says.
 func login(c *imapclient.Client, o Options) error {
-	switch o.Auth {
-	case AuthPlain:
-		return c.Authenticate(sasl.NewPlainClient("", o.Username, o.Password))
-	case AuthXOAuth2:
-		return c.Authenticate(oauthClient(c.Caps(), o))
-	case AuthLogin:
-		return c.Login(o.Username, o.Password).Wait()
-	}
 	caps := c.Caps()
-	if caps.Has(imap.CapLoginDisabled) && caps.Has(imap.AuthCap(sasl.Plain)) {
-		return c.Authenticate(sasl.NewPlainClient("", o.Username, o.Password))
+	if m := mechanism(o, func(name string) bool { return caps.Has(imap.Cap(name)) }); m != nil {
+		return c.Authenticate(m)
 	}
 	return c.Login(o.Username, o.Password).Wait()
 }
 
-// oauthClient picks XOAUTH2 (Google, Microsoft), or RFC 7628's OAUTHBEARER
-// when the server offers only that.
-func oauthClient(caps imap.CapSet, o Options) sasl.Client {
-	if !caps.Has(imap.AuthCap("XOAUTH2")) && caps.Has(imap.AuthCap(sasl.OAuthBearer)) {
-		return sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{Username: o.Username, Token: o.Password,
-			Host: strings.Trim(o.Host, "[]"), Port: o.port()})
+// mechanism is the SASL client o.Auth asks for, given the server's
+// capabilities (has), or nil for the LOGIN command: AUTHENTICATE PLAIN
+// when asked, or when the server disables LOGIN; XOAUTH2 (Google,
+// Microsoft), or RFC 7628's OAUTHBEARER when the server offers only that.
+func mechanism(o Options, has func(capability string) bool) sasl.Client {
+	switch o.Auth {
+	case AuthPlain:
+		return sasl.NewPlainClient("", o.Username, o.Password)
+	case AuthXOAuth2:
+		if !has("AUTH=XOAUTH2") && has("AUTH="+sasl.OAuthBearer) {
+			return sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{Username: o.Username, Token: o.Password,
+				Host: strings.Trim(o.Host, "[]"), Port: o.port()})
+		}
+		return XOAuth2(o.Username, o.Password)
+	case AuthLogin:
+		return nil
 	}
-	return XOAuth2(o.Username, o.Password)
+	if has(string(imap.CapLoginDisabled)) && has("AUTH="+sasl.Plain) {
+		return sasl.NewPlainClient("", o.Username, o.Password)
+	}
+	return nil
 }
 
 // XOAuth2 is the SASL client for Google's and Microsoft's XOAUTH2, which
