@@ -270,7 +270,7 @@ func runTest(ctx context.Context, a *app, name, who, stepID, to string) error {
 		return err
 	}
 	c, s, ct, msg := n.Campaign, n.Step, n.Contact, n.Msg
-	mc, err := a.mailer(ctx)
+	mc, err := a.core().Mailer(ctx)
 	if err != nil {
 		return err
 	}

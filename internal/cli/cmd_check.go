@@ -130,7 +130,7 @@ func (a *app) checkServers(ctx context.Context, rep *checkReport) {
 	cfg := a.cfg
 	if cfg.SMTP.Host == "" {
 		rep.Problems = append(rep.Problems, "[smtp] host is not set: rapport cannot send")
-	} else if mc, err := a.mailer(ctx); err != nil {
+	} else if mc, err := a.core().Mailer(ctx); err != nil {
 		rep.Problems = append(rep.Problems, err.Error())
 	} else if err := mc.Check(ctx); err != nil {
 		rep.Problems = append(rep.Problems, fmt.Sprintf("SMTP %s: %v", cfg.SMTP.Host, err))
@@ -141,7 +141,7 @@ func (a *app) checkServers(ctx context.Context, rep *checkReport) {
 		rep.Problems = append(rep.Problems, "[imap] host is not set: rapport cannot see replies")
 		return
 	}
-	o, err := a.imapOptions(ctx)
+	o, err := a.core().IMAPOptions(ctx)
 	if err == nil {
 		var c interface{ Close() error }
 		if c, err = imapconn.Dial(ctx, o); err == nil {

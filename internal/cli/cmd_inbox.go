@@ -110,7 +110,7 @@ func (a *app) watcher(ctx context.Context, onResult func(inbox.Result)) (*inbox.
 	if err != nil {
 		return nil, err
 	}
-	o, err := a.imapOptions(ctx)
+	o, err := a.core().IMAPOptions(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func runLettersBatches(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	out := []batchJSON{}
-	live := a.liveOwner()
+	live := a.core().LiveOwner()
 	for _, b := range list {
 		out = append(out, a.batchJSON(b, live))
 	}

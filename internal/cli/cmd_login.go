@@ -121,7 +121,7 @@ func (a *app) resumeAfterLogin(ctx context.Context) (bool, error) {
 	if err != nil || !paused {
 		return false, err
 	}
-	mc, err := a.mailer(ctx)
+	mc, err := a.core().Mailer(ctx)
 	if err == nil {
 		err = mc.Check(ctx)
 	}

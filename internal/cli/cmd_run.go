@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"time"
 
+	core "rapport/internal/app"
 	"rapport/internal/config"
 	"rapport/internal/daemon"
 	"rapport/internal/mailer"
@@ -102,11 +103,11 @@ func (a *app) runtime(ctx context.Context, owner string) (*daemon.Runtime, error
 	if err != nil {
 		return nil, err
 	}
-	s := &sending{Owner: owner}
+	s := &core.Sending{Owner: owner}
 	var sf *mailer.SentFolder
 	if cfg.IMAP.Host != "" {
 		// Without the Sent folder now, the daemon runs on and says so.
-		if sf = a.recoverSentFolder(ctx); sf != nil && wantSentCopy(cfg) {
+		if sf = a.recoverSentFolder(ctx); sf != nil && core.WantSentCopy(cfg) {
 			s.SentCopy = sf
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	core "rapport/internal/app"
 	"rapport/internal/campaign"
 	"rapport/internal/contact"
 	"rapport/internal/daemon"
@@ -88,10 +89,10 @@ func runSend(ctx context.Context, a *app, name string, o dispatch.TickOptions) e
 		return err
 	}
 	defer lock.Release()
-	s := &sending{Owner: lock.Token()}
+	s := &core.Sending{Owner: lock.Token()}
 	if sf := a.recoverSentFolder(ctx); sf != nil {
 		defer sf.Close()
-		if wantSentCopy(a.cfg) {
+		if core.WantSentCopy(a.cfg) {
 			s.SentCopy = sf
 		}
 		return a.tick(ctx, c, o, &recovery{s: s, sf: sf})
@@ -123,13 +124,13 @@ func (a *app) nextTick(c *campaign.Campaign) string {
 
 // recovery is how a send settles what a crash left uncertain first.
 type recovery struct {
-	s  *sending
+	s  *core.Sending
 	sf *mailer.SentFolder // nil without IMAP
 }
 
 // tick runs one tick of c and prints it; rec is nil for a dry run.
 func (a *app) tick(ctx context.Context, c *campaign.Campaign, o dispatch.TickOptions, rec *recovery) error {
-	var s *sending
+	var s *core.Sending
 	if rec != nil {
 		s = rec.s
 	}
@@ -334,7 +335,7 @@ func (a *app) recoverSentFolder(ctx context.Context) *mailer.SentFolder {
 	if a.cfg.IMAP.Host == "" {
 		return nil
 	}
-	sf, err := a.sentFolder(ctx)
+	sf, err := a.core().SentFolder(ctx)
 	if err != nil {
 		a.log.Warn("sent_folder_unavailable", "error", err.Error())
 		return nil

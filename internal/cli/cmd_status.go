@@ -198,7 +198,7 @@ func (a *app) sendingStatus(ctx context.Context, st *store.Store, s *statusJSON)
 	if err != nil {
 		return err
 	}
-	live := a.liveOwner()
+	live := a.core().LiveOwner()
 	for _, w := range waiting {
 		if w.Channel == "letter" {
 			continue // print batches settle themselves

@@ -65,7 +65,7 @@ func (a *app) newPrintRun(job letterJob, f *lettersFlags) (*printRun, error) {
 		return nil, err
 	}
 	o.Title = "rapport: " + job.template
-	r := &printRun{job: job, sender: a.sender(), now: a.env.Now().In(cfg.Location), files: batch.Files{Letters: f.out}}
+	r := &printRun{job: job, sender: a.core().Sender(), now: a.env.Now().In(cfg.Location), files: batch.Files{Letters: f.out}}
 	r.res.Letters = fileJSON{File: f.out, Size: string(job.format)}
 	bo := batch.Options{Layout: o, Skip: f.skip}
 	if f.envelopes != "" {

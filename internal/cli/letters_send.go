@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	core "rapport/internal/app"
 	"rapport/internal/campaign"
 	"rapport/internal/config"
 	"rapport/internal/dispatch"
@@ -116,11 +117,11 @@ func (a *app) checkLetters(rep *checkReport) {
 // printOnly prints a campaign's due letters when its emails cannot go (the
 // mail server is not set up, or its password is missing): the letters
 // need none. It returns why the emails could not go.
-func (a *app) printOnly(ctx context.Context, c *campaign.Campaign, s *sending, mailErr error) error {
+func (a *app) printOnly(ctx context.Context, c *campaign.Campaign, s *core.Sending, mailErr error) error {
 	if !anyLetterStep(c) {
 		return mailErr
 	}
-	d, done, err := a.dispatcher(ctx, &sending{Owner: s.Owner, PrintOnly: true})
+	d, done, err := a.dispatcher(ctx, &core.Sending{Owner: s.Owner, PrintOnly: true})
 	if err != nil {
 		return errors.Join(mailErr, err)
 	}

@@ -7,14 +7,12 @@ import (
 	core "rapport/internal/app"
 
 	"rapport/internal/campaign"
-	"rapport/internal/config"
 	"rapport/internal/daemon"
 	"rapport/internal/dispatch"
 	"rapport/internal/imapconn"
 	"rapport/internal/inbox"
 	"rapport/internal/mailer"
 	"rapport/internal/oauth"
-	"rapport/internal/render"
 	"rapport/internal/store"
 )
 
@@ -66,40 +64,14 @@ func (a *app) campaign(name string) (*campaign.Campaign, error) {
 	return a.core().Campaign(name)
 }
 
-// sender is [identity] as templates see it.
-func (a *app) sender() render.Sender { return a.core().Sender() }
-
-// sending is what a dispatcher that sends needs beyond the config.
-type sending = core.Sending
-
-// liveOwner is the lock token of the process that sends for the store
-// now, or "".
-func (a *app) liveOwner() string { return a.core().LiveOwner() }
-
 // dispatcher wires a Dispatcher (see core.App.Dispatcher), opening the
 // store first.
-func (a *app) dispatcher(ctx context.Context, s *sending) (*dispatch.Dispatcher, func(), error) {
+func (a *app) dispatcher(ctx context.Context, s *core.Sending) (*dispatch.Dispatcher, func(), error) {
 	if _, err := a.store(ctx); err != nil {
 		return nil, nil, err
 	}
 	return a.core().Dispatcher(ctx, s)
 }
-
-// mailer builds the SMTP client from [smtp].
-func (a *app) mailer(ctx context.Context) (*mailer.Client, error) { return a.core().Mailer(ctx) }
-
-// imapOptions builds the IMAP connection options from [imap].
-func (a *app) imapOptions(ctx context.Context) (imapconn.Options, error) {
-	return a.core().IMAPOptions(ctx)
-}
-
-// sentFolder opens the IMAP Sent folder for copies and recovery.
-func (a *app) sentFolder(ctx context.Context) (*mailer.SentFolder, error) {
-	return a.core().SentFolder(ctx)
-}
-
-// wantSentCopy decides whether rapport appends a copy to Sent.
-func wantSentCopy(cfg *config.Config) bool { return core.WantSentCopy(cfg) }
 
 // The components the CLI wires into each other's interfaces.
 var (
