@@ -239,7 +239,7 @@ func (a *app) setupLog(daemon bool) {
 	// Log times are the user's local time with its offset, so a line of
 	// the daemon's log reads as the clock on the wall.
 	loc := time.Local
-	if c, err := config.Load(a.configPath); err == nil && c.Location != nil {
+	if c, err := a.config(); err == nil && c.Location != nil { // read once: the command uses it too
 		loc = c.Location
 	}
 	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: func(groups []string, at slog.Attr) slog.Attr {
