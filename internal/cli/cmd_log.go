@@ -176,7 +176,10 @@ func sentence(e *store.LogEntry) string {
 	case contact.EventFailed:
 		return fmt.Sprintf("could not send %s/%s to %s: %s", e.Campaign, e.Step, w, afterColon(d))
 	case contact.EventReply:
-		return fmt.Sprintf("%s answered for %s: %s", fromOf(d, e.Who.Email), w, afterColon(d))
+		if from := fromOf(d, e.Who.Email); from != "" {
+			return fmt.Sprintf("%s answered for %s: %s", from, w, afterColon(d))
+		}
+		return fmt.Sprintf("%s answered: %s", w, afterColon(d))
 	case contact.EventAutoReply:
 		return fmt.Sprintf("%s is away (out-of-office answer): %s", w, d)
 	case contact.EventBounce:
@@ -224,17 +227,18 @@ func sentence(e *store.LogEntry) string {
 	return fmt.Sprintf("%s: %s %s", w, e.Type, d)
 }
 
-// fromOf finds the sender in "reply from janet@elmpeds.example: …"; when it
-// is the contact's own address, the contact answered themselves.
+// fromOf finds the sender in "reply from janet@elmpeds.example: …", or ""
+// when it is the contact's own address (they answered themselves) or
+// cannot be read.
 func fromOf(detail, own string) string {
 	rest, ok := strings.CutPrefix(detail, "reply from ")
 	if !ok {
-		return "they"
+		return ""
 	}
 	from, _, _ := strings.Cut(rest, ":")
 	from, _, _ = strings.Cut(from, " ")
 	if strings.EqualFold(from, own) {
-		return "they"
+		return ""
 	}
 	return from
 }
